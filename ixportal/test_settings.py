@@ -1,0 +1,27 @@
+"""Test overrides on top of the real settings (DATABASE_URL still chooses the database)."""
+
+import os
+
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECRET_KEY", "test-secret-key")
+os.environ.setdefault(
+    "IXPORTAL_ENCRYPTION_KEYS",
+    # two keys, so every test run exercises decrypting with a non-first key path too
+    "dGVzdC1rZXktb25lLWZvci1peHBvcnRhbC10ZXN0cyE=,dGVzdC1rZXktdHdvLWZvci1peHBvcnRhbC10ZXN0cyE=",
+)
+os.environ.setdefault("IXPORTAL_SANDBOX", "true")
+os.environ.setdefault("STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage")
+
+from ixportal.settings import *  # noqa: E402,F403
+
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+IXPORTAL_GET_RETRIES = 2
+IXPORTAL_RETRY_BACKOFF = 0.01  # keep retry tests fast
+IXPORTAL_CONNECT_TIMEOUT = 2.0
+IXPORTAL_READ_TIMEOUT = 5.0
+IXPORTAL_SAFT_POLL_SECONDS = 3
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False

@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "ixportal administration"
+admin.site.site_title = "ixportal"
+
+urlpatterns = [
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path("c/<slug:account_slug>/saft/", include("saft.urls")),
+    path("saft/", include("saft.urls_overview")),
+    path("", include("invoices.urls")),
+]
+
+if settings.IXPORTAL_SANDBOX:
+    urlpatterns.insert(0, path("sandbox/", include("sandbox.urls")))

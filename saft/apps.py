@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SaftConfig(AppConfig):
+    name = "saft"
+    verbose_name = "SAF-T exports"

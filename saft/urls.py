@@ -1,0 +1,2 @@
+app_name = "saft"
+urlpatterns: list = []
