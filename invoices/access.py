@@ -6,7 +6,9 @@ from django.http import Http404, HttpRequest
 from invoices.models import Account, Membership, Role
 
 
-def get_account_for_user(request: HttpRequest, account_slug: str, role: Role = Role.VIEWER) -> Account:
+def get_account_for_user(
+    request: HttpRequest, account_slug: str, role: Role = Role.VIEWER
+) -> Account:
     """The account `account_slug` if the user is a member with at least `role`.
 
     Not a member (or no such/inactive account): 404, so a URL does not even reveal that a

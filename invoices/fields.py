@@ -31,9 +31,13 @@ def _keys(raw_keys: tuple[str, ...]) -> tuple[tuple[str, AESGCM], ...]:
         try:
             key = base64.b64decode(raw, validate=True)
         except binascii.Error:
-            raise ImproperlyConfigured("IXPORTAL_ENCRYPTION_KEYS holds a value that is not base64.") from None
+            raise ImproperlyConfigured(
+                "IXPORTAL_ENCRYPTION_KEYS holds a value that is not base64."
+            ) from None
         if len(key) != 32:
-            raise ImproperlyConfigured("Each IXPORTAL_ENCRYPTION_KEYS entry must decode to 32 bytes.")
+            raise ImproperlyConfigured(
+                "Each IXPORTAL_ENCRYPTION_KEYS entry must decode to 32 bytes."
+            )
         keys.append((hashlib.sha256(key).hexdigest()[:8], AESGCM(key)))
     return tuple(keys)
 

@@ -111,7 +111,9 @@ class AuditEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     username = models.CharField(max_length=150)
-    action = models.CharField(max_length=40)  # e.g. document.create, sequence.register, saft.request
+    action = models.CharField(
+        max_length=40
+    )  # e.g. document.create, sequence.register, saft.request
     document_type = models.CharField(max_length=40, blank=True)
     document_id = models.BigIntegerField(null=True, blank=True)
     target = models.CharField(max_length=200, blank=True)  # what was acted on, in words

@@ -1,13 +1,30 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
 
-from invoices.models import Account
+from invoices.access import get_account_for_user
+from invoices.models import Membership, Role
 
 
 @require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    companies = Account.objects.for_user(request.user)
+    memberships = Membership.objects.filter(user=request.user, account__is_active=True).select_related("account")
+    companies = []
+    for membership in memberships:
+        company = membership.account
+        company.role_label = Role(membership.role).label
+        companies.append(company)
     return render(request, "invoices/home.html", {"companies": companies})
+
+
+@require_GET
+@login_required
+def company_home(request: HttpRequest, account_slug: str) -> HttpResponse:
+    account = get_account_for_user(request, account_slug)
+    try:
+        return redirect(reverse("invoices:document_list", args=[account.slug]))
+    except NoReverseMatch:  # the Documents pages are not installed
+        return render(request, "invoices/home.html", {"companies": [account], "account": account})

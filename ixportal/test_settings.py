@@ -10,7 +10,9 @@ os.environ.setdefault(
     "dGVzdC1rZXktb25lLWZvci1peHBvcnRhbC10ZXN0cyE=,dGVzdC1rZXktdHdvLWZvci1peHBvcnRhbC10ZXN0cyE=",
 )
 os.environ.setdefault("IXPORTAL_SANDBOX", "true")
-os.environ.setdefault("STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage")
+os.environ.setdefault(
+    "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
+)
 
 from ixportal.settings import *  # noqa: E402,F403
 

@@ -1,0 +1,167 @@
+"""The typed errors the InvoiceXpress client raises.
+
+Every error's `.message` is written by us, fit to show on a page, and never holds a URL
+(the API key travels in the query string). `str(error)` is the same message.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+
+class InvoiceXpressError(Exception):
+    status: int | None = None
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if status is not None:
+            self.status = status
+
+
+class Unauthorized(InvoiceXpressError):
+    """401: the account's API key (or account name) is wrong."""
+
+    status = 401
+
+
+class NotFound(InvoiceXpressError):
+    status = 404
+
+
+class NotAcceptable(InvoiceXpressError):
+    """406: e.g. a PDF asked for a draft."""
+
+    status = 406
+
+
+class _WithMessages(InvoiceXpressError):
+    """An answer whose body carries the service's own messages (and maybe a code)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        errors: list[str] | None = None,
+        code: str = "",
+        raw: str = "",
+        status: int | None = None,
+    ) -> None:
+        super().__init__(message, status=status)
+        self.errors = errors or []
+        self.code = code
+        self.raw = raw
+
+
+class Conflict(_WithMessages):
+    """409: a reused proprietary_uid, a sequence already being registered (code 006)."""
+
+    status = 409
+
+
+class Rejected(_WithMessages):
+    """422: the service refused the input; `.errors` lists each of its messages."""
+
+    status = 422
+
+
+class RateLimited(InvoiceXpressError):
+    status = 429
+
+
+class ServerError(_WithMessages):
+    """5xx: the service failed (for SAF-T, 500 means the generation failed)."""
+
+    status = 500
+
+
+class Unreachable(InvoiceXpressError):
+    """No answer: timeout, connection refused, DNS failure, TLS failure."""
+
+    def __init__(self, message: str, *, timed_out: bool = False) -> None:
+        super().__init__(message)
+        self.timed_out = timed_out
+
+
+class BadResponse(InvoiceXpressError):
+    """An answer that is not what the API sends: HTML, broken JSON, wrong shape."""
+
+
+def parse_error_messages(body: str) -> tuple[list[str], str]:
+    """Every message in an error body, whatever shape the service used, and its code.
+
+    Known shapes: {"errors":[{"error":".."}]}, {"errors":{"error":".."}}, {"errors":[".."]},
+    [["name","não está disponível."]], {"code":"001","message":".."}, {"message":".."},
+    and Rails-style {"errors":{"field":["msg", ..]}}.
+    """
+    try:
+        data: Any = json.loads(body)
+    except (ValueError, TypeError):
+        return [], ""
+    messages: list[str] = []
+    code = ""
+
+    def collect(value: Any, prefix: str = "") -> None:
+        if value is None or value == "":
+            return
+        if isinstance(value, str):
+            messages.append(f"{prefix} {value}".strip() if prefix else value)
+        elif isinstance(value, dict):
+            for key, inner in value.items():
+                # {"error": ".."} and {"message": ".."} carry the text itself;
+                # any other key names the field the message is about.
+                collect(inner, "" if key in ("error", "message", "errors") else key)
+        elif isinstance(value, list):
+            if len(value) == 2 and all(isinstance(v, str) for v in value) and prefix == "":
+                # [["name", "não está disponível."]]: a field and its message
+                messages.append(f"{value[0]} {value[1]}")
+            else:
+                for inner in value:
+                    collect(inner, prefix)
+        else:
+            messages.append(str(value))
+
+    if isinstance(data, dict):
+        code = str(data.get("code") or "")
+        if "errors" in data:
+            collect(data["errors"])
+        elif "message" in data:
+            collect(data["message"])
+        elif "error" in data:
+            collect(data["error"])
+    elif isinstance(data, list):
+        for entry in data:
+            collect(entry)
+    return messages, code
+
+
+def message_for_status(status: int, messages: list[str]) -> str:
+    """A sentence for the page, with the service's own words when it gave any."""
+    said = " ".join(m.rstrip(".") + "." for m in messages)
+    if status == 409:
+        return (
+            _("InvoiceXpress reports a conflict: %(said)s") % {"said": said}
+            if said
+            else _("InvoiceXpress reports a conflict with an earlier request.")
+        )
+    if status == 422:
+        return (
+            _("InvoiceXpress refused the request: %(said)s") % {"said": said}
+            if said
+            else _("InvoiceXpress refused the request as invalid.")
+        )
+    if status >= 500:
+        return (
+            _("InvoiceXpress failed (HTTP %(status)s): %(said)s")
+            % {
+                "status": status,
+                "said": said,
+            }
+            if said
+            else _("InvoiceXpress is having problems (HTTP %(status)s). Try again in a moment.")
+            % {"status": status}
+        )
+    return _("InvoiceXpress answered HTTP %(status)s.") % {"status": status}

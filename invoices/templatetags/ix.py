@@ -1,0 +1,95 @@
+"""Template filters that show money and dates the Portuguese way, whatever the locale."""
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import template
+from django.utils.translation import gettext as _
+
+from invoices.ix_records import CodeStatus
+
+register = template.Library()
+
+CURRENCY_SYMBOLS = {"Euro": "€", "EUR": "€", "USD": "US$", "GBP": "£"}
+
+
+def _group(integer_digits: str) -> str:
+    groups = []
+    while len(integer_digits) > 3:
+        groups.insert(0, integer_digits[-3:])
+        integer_digits = integer_digits[:-3]
+    groups.insert(0, integer_digits)
+    return ".".join(groups)
+
+
+@register.filter
+def pt_number(value, places: int = 2) -> str:
+    """1234.5 -> "1.234,50" (dot thousands, comma decimals, half-up)."""
+    if value is None or value == "":
+        return ""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    quantum = Decimal(1).scaleb(-int(places))
+    number = number.quantize(quantum, rounding=ROUND_HALF_UP)
+    sign = "-" if number < 0 else ""
+    text = f"{abs(number):f}"
+    integer, _dot, fraction = text.partition(".")
+    return f"{sign}{_group(integer)}" + (f",{fraction}" if fraction else "")
+
+
+@register.filter
+def pt_money(value, currency: str = "Euro") -> str:
+    """1234.5 -> "1.234,50 €"."""
+    if value is None or value == "":
+        return ""
+    symbol = CURRENCY_SYMBOLS.get(currency or "Euro", currency)
+    return f"{pt_number(value)}\u00a0{symbol}"
+
+
+@register.filter
+def pt_percent(value) -> str:
+    """23 -> "23 %"; 11.5 -> "11,5 %"."""
+    if value is None or value == "":
+        return ""
+    number = Decimal(str(value)).normalize()
+    places = max(0, -number.as_tuple().exponent)
+    return f"{pt_number(number, places)}\u00a0%"
+
+
+@register.filter
+def pt_date(value) -> str:
+    """A date as dd/mm/yyyy."""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return "" if value is None else str(value)
+
+
+STATUS_BADGES = {
+    "draft": ("secondary", _("Draft")),
+    "sent": ("info", _("Sent")),
+    "final": ("primary", _("Final")),
+    "settled": ("success", _("Settled")),
+    "canceled": ("danger", _("Canceled")),
+    "second_copy": ("dark", _("Second copy")),
+}
+
+
+@register.inclusion_tag("invoices/_status_badge.html")
+def status_badge(status: str):
+    colour, label = STATUS_BADGES.get(status, ("light", status))
+    return {"colour": colour, "label": label, "status": status}
+
+
+@register.filter
+def code_status(validation_code: str) -> str:
+    """A validation code / ATCUD state in words: registered, N/D, N/A."""
+    code = (validation_code or "").strip().upper()
+    if code.startswith("N/D"):
+        return CodeStatus.NOT_REGISTERED
+    if code.startswith("N/A") or not code:
+        return CodeStatus.NOT_APPLICABLE
+    return CodeStatus.REGISTERED

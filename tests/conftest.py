@@ -1,0 +1,54 @@
+"""The tenancy cast every view test uses, and the live sandbox the integration tests use.
+
+cast: company "acme" with a manager, a clerk and a viewer, an outsider who manages another
+company ("globex"), and a superuser who is a member of nothing. Passwords are all "pw".
+"""
+
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from invoices.models import Account, Membership, Role
+
+# A port nothing listens on: any test that forgets the sandbox fails fast, never hangs.
+UNREACHABLE = "http://127.0.0.1:9"
+
+
+def _user(username: str, **extra):
+    return get_user_model().objects.create_user(username, password="pw", **extra)
+
+
+@pytest.fixture
+def cast(db):
+    acme = Account.objects.create(
+        name="Acme, Lda.",
+        slug="acme",
+        account_name="acme",
+        api_key="acme-key",
+        base_url=UNREACHABLE,
+    )
+    globex = Account.objects.create(
+        name="Globex, S.A.",
+        slug="globex",
+        account_name="globex",
+        api_key="globex-key",
+        base_url=UNREACHABLE,
+    )
+    manager, clerk, viewer, outsider = (
+        _user(n) for n in ("manager", "clerk", "viewer", "outsider")
+    )
+    superuser = get_user_model().objects.create_superuser("root", password="pw")
+    Membership.objects.create(user=manager, account=acme, role=Role.MANAGER)
+    Membership.objects.create(user=clerk, account=acme, role=Role.CLERK)
+    Membership.objects.create(user=viewer, account=acme, role=Role.VIEWER)
+    Membership.objects.create(user=outsider, account=globex, role=Role.MANAGER)
+    return SimpleNamespace(
+        account=acme,
+        other_account=globex,
+        manager=manager,
+        clerk=clerk,
+        viewer=viewer,
+        outsider=outsider,
+        superuser=superuser,
+    )
