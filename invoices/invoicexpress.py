@@ -180,6 +180,7 @@ class InvoiceXpressClient:
     def _send(self, method: str, url: str, query: list[tuple[str, Any]], body: Any) -> _Answer:
         started = time.monotonic()
         self.calls += 1
+        failure: Unreachable | None = None
         try:
             response = self.session.request(
                 method,
@@ -192,23 +193,25 @@ class InvoiceXpressClient:
             )
             text = response.text
         except requests.Timeout:
-            self._log(method, url, "timeout", started)
-            raise Unreachable(
+            failure = Unreachable(
                 _("InvoiceXpress did not answer in time. Nothing is lost: try again in a moment."),
                 timed_out=True,
-            ) from None
+            )
         except requests.ConnectionError:
-            self._log(method, url, "unreachable", started)
-            raise Unreachable(
+            failure = Unreachable(
                 _(
                     "InvoiceXpress cannot be reached (connection failed). Check the network or the company's base URL."
                 )
-            ) from None
+            )
         except requests.RequestException:
-            self._log(method, url, "request error", started)
-            raise Unreachable(
+            failure = Unreachable(
                 _("The request to InvoiceXpress failed before an answer came back.")
-            ) from None
+            )
+        if failure is not None:
+            # Raised outside the except block: requests' exception (whose text holds the
+            # full URL, API key included) must not survive even as __context__.
+            self._log(method, url, "timeout" if failure.timed_out else "unreachable", started)
+            raise failure
         self._log(method, url, response.status_code, started)
         return _Answer(response.status_code, text, response.headers.get("Content-Type", ""))
 
@@ -480,46 +483,48 @@ class InvoiceXpressClient:
     def download(self, url: str, *, max_bytes: int = MAX_DOWNLOAD_BYTES) -> bytes:
         """Fetch a file the service linked to (PDF, SAF-T zip), bounded in size.
 
-        These links are signed URLs on another host: no API key is added. They still may
-        carry tokens, so they are never logged either.
+        These links are signed URLs, maybe on another host: no API key is added. They may
+        still carry tokens, so they are never logged either.
         """
         started = time.monotonic()
         self.calls += 1
+        failure: Unreachable | None = None
         try:
             with self.session.get(
                 url, timeout=self.timeout, stream=True, allow_redirects=True
             ) as response:
                 status = response.status_code
-                if status != 200:
-                    self._log("GET", "(file)", status, started)
-                    if status == 404:
-                        raise NotFound(
-                            _("The file link from InvoiceXpress has expired or is gone (404).")
-                        )
-                    raise BadResponse(
-                        _("Downloading the file from InvoiceXpress failed (HTTP %(status)s).")
-                        % {"status": status},
-                        status=status,
-                    )
-                chunks, size = [], 0
-                for chunk in response.iter_content(chunk_size=256 * 1024):
-                    size += len(chunk)
-                    if size > max_bytes:
-                        raise BadResponse(
-                            _("The file from InvoiceXpress is larger than the dashboard accepts.")
-                        )
-                    chunks.append(chunk)
+                if status == 200:
+                    chunks, size = [], 0
+                    for chunk in response.iter_content(chunk_size=256 * 1024):
+                        size += len(chunk)
+                        if size > max_bytes:
+                            break
+                        chunks.append(chunk)
         except requests.Timeout:
-            self._log("GET", "(file)", "timeout", started)
-            raise Unreachable(
+            failure = Unreachable(
                 _("Downloading the file from InvoiceXpress timed out."), timed_out=True
-            ) from None
+            )
         except requests.RequestException:
-            self._log("GET", "(file)", "unreachable", started)
-            raise Unreachable(
+            failure = Unreachable(
                 _("The file from InvoiceXpress could not be downloaded (connection failed).")
-            ) from None
-        self._log("GET", "(file)", 200, started)
+            )
+        if failure is not None:
+            self._log("GET", "(file)", "timeout" if failure.timed_out else "unreachable", started)
+            raise failure
+        self._log("GET", "(file)", status, started)
+        if status == 404:
+            raise NotFound(_("The file link from InvoiceXpress has expired or is gone (404)."))
+        if status != 200:
+            raise BadResponse(
+                _("Downloading the file from InvoiceXpress failed (HTTP %(status)s).")
+                % {"status": status},
+                status=status,
+            )
+        if size > max_bytes:
+            raise BadResponse(
+                _("The file from InvoiceXpress is larger than the dashboard accepts.")
+            )
         return b"".join(chunks)
 
 

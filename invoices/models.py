@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from invoices.fields import EncryptedTextField
+from invoices.fields import EncryptedTextField, HttpsURLField
 
 
 class Role(models.TextChoices):
@@ -41,7 +41,7 @@ class Account(models.Model):
         help_text=_("The sub-domain in https://ACCOUNT.app.invoicexpress.com."),
     )
     api_key = EncryptedTextField(_("API key"), help_text=_("Stored encrypted; never shown."))
-    base_url = models.URLField(
+    base_url = HttpsURLField(
         _("base URL override"),
         blank=True,
         help_text=_("Leave empty for https://ACCOUNT.app.invoicexpress.com."),
@@ -164,3 +164,6 @@ class AuditEntry(models.Model):
             target=target[:200],
             detail=redact(detail),
         )
+
+
+from invoices.submissions import Submission  # noqa: E402,F401

@@ -11,7 +11,9 @@ from invoices.models import Membership, Role
 @require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    memberships = Membership.objects.filter(user=request.user, account__is_active=True).select_related("account")
+    memberships = Membership.objects.filter(
+        user=request.user, account__is_active=True
+    ).select_related("account")
     companies = []
     for membership in memberships:
         company = membership.account

@@ -27,3 +27,6 @@ IXPORTAL_SAFT_POLL_SECONDS = 3
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# No collectstatic before tests: serve static files straight from the finders.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

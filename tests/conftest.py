@@ -2,6 +2,9 @@
 
 cast: company "acme" with a manager, a clerk and a viewer, an outsider who manages another
 company ("globex"), and a superuser who is a member of nothing. Passwords are all "pw".
+live_company: the same cast, but "acme" is an InvoiceXpress account in the sandbox, served
+over real HTTP by `live_server` (seeded like a new account: taxes IVA23/IVA13/IVA6/Isento
+and a registered default sequence). `live_company.sandbox` is the SandboxAccount.
 """
 
 from types import SimpleNamespace
@@ -15,18 +18,13 @@ from invoices.models import Account, Membership, Role
 UNREACHABLE = "http://127.0.0.1:9"
 
 
-def _user(username: str, **extra):
-    return get_user_model().objects.create_user(username, password="pw", **extra)
+def _user(username: str):
+    return get_user_model().objects.create_user(username, password="pw")
 
 
-@pytest.fixture
-def cast(db):
+def build_cast(base_url: str) -> SimpleNamespace:
     acme = Account.objects.create(
-        name="Acme, Lda.",
-        slug="acme",
-        account_name="acme",
-        api_key="acme-key",
-        base_url=UNREACHABLE,
+        name="Acme, Lda.", slug="acme", account_name="acme", api_key="acme-key", base_url=base_url
     )
     globex = Account.objects.create(
         name="Globex, S.A.",
@@ -52,3 +50,20 @@ def cast(db):
         outsider=outsider,
         superuser=superuser,
     )
+
+
+@pytest.fixture
+def cast(db):
+    return build_cast(UNREACHABLE)
+
+
+@pytest.fixture
+def live_company(transactional_db, live_server):
+    from sandbox.models import SandboxAccount
+
+    world = build_cast(f"{live_server.url}/sandbox/acme")
+    world.sandbox = SandboxAccount.objects.create(
+        account_name="acme", api_key="acme-key", company_name="Acme, Lda."
+    )
+    world.live_server = live_server
+    return world

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('slug', models.SlugField(max_length=60, unique=True, verbose_name='URL slug')),
                 ('account_name', models.CharField(help_text='The sub-domain in https://ACCOUNT.app.invoicexpress.com.', max_length=100, verbose_name='InvoiceXpress account name')),
                 ('api_key', invoices.fields.EncryptedTextField(help_text='Stored encrypted; never shown.', verbose_name='API key')),
-                ('base_url', models.URLField(blank=True, help_text='Leave empty for https://ACCOUNT.app.invoicexpress.com.', verbose_name='base URL override')),
+                ('base_url', invoices.fields.HttpsURLField(blank=True, help_text='Leave empty for https://ACCOUNT.app.invoicexpress.com.', verbose_name='base URL override')),
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
             ],
