@@ -66,4 +66,9 @@ def live_company(transactional_db, live_server):
         account_name="acme", api_key="acme-key", company_name="Acme, Lda."
     )
     world.live_server = live_server
-    return world
+    yield world
+    # The shared requests.Session keeps keep-alive connections to live_server's threads;
+    # close them while the test database still exists, or the teardown logs errors.
+    from invoices.invoicexpress import shared_session
+
+    shared_session().close()

@@ -1,0 +1,32 @@
+from django.urls import path
+
+from invoices import views_lifecycle
+from invoices.lifecycle import Action
+
+DOCUMENT = "c/<slug:account_slug>/documents/<slug:type_path>/<int:document_id>/"
+
+urlpatterns = [
+    path(
+        "c/<slug:account_slug>/documents/finalize/",
+        views_lifecycle.document_bulk_finalize,
+        name="document_bulk_finalize",
+    ),
+    path(f"{DOCUMENT}header/", views_lifecycle.document_header, name="document_header"),
+    path(f"{DOCUMENT}pdf/", views_lifecycle.document_pdf, name="document_pdf"),
+    path(
+        f"{DOCUMENT}pdf/download/",
+        views_lifecycle.document_pdf_download,
+        name="document_pdf_download",
+    ),
+    # One route per action: document_finalize, document_delete, document_cancel,
+    # document_settle, document_unsettle (GET: the confirm step; POST: the change).
+    *(
+        path(
+            f"{DOCUMENT}{action.value}/",
+            views_lifecycle.document_change_state,
+            {"action": action.value},
+            name=f"document_{action.value}",
+        )
+        for action in Action
+    ),
+]
