@@ -30,3 +30,10 @@ CSRF_COOKIE_SECURE = False
 # No collectstatic before tests: serve static files straight from the finders.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# A file-backed SQLite test database: live_server threads then get their own connections,
+# as they do on PostgreSQL (an in-memory database is one connection shared by all threads,
+# which hides races the concurrency tests exist to catch). xdist adds a per-worker suffix.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    (BASE_DIR / "var").mkdir(exist_ok=True)  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}  # noqa: F405

@@ -1,0 +1,104 @@
+"""The company's audit log page: managers only, this company only, newest first, paginated."""
+
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+
+from invoices.models import AuditEntry
+
+URL = "/c/acme/audit/"
+HTMX = {"HX-Request": "true"}
+
+
+def record(account, user, *, outcome="ok", document_id=None, target="Invoice for Maria", detail=""):
+    return AuditEntry.record(
+        account=account, user=user, action="document.create", outcome=outcome,
+        document_type="Invoice", document_id=document_id, target=target, detail=detail,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("who", ["clerk", "viewer"])
+def test_it_is_for_managers_only(client, cast, who):
+    client.force_login(getattr(cast, who))
+    assert client.get(URL).status_code == 403
+
+
+def test_it_hides_the_company_from_outsiders(client, cast):
+    client.force_login(cast.outsider)
+    assert client.get(URL).status_code == 404
+    client.force_login(cast.superuser)
+    assert client.get(URL).status_code == 404
+
+
+def test_it_sends_anonymous_users_to_log_in(client, cast):
+    assert client.get(URL)["Location"].startswith("/accounts/login/")
+
+
+def test_it_shows_who_did_what_with_a_link_to_the_document(client, cast):
+    record(cast.account, cast.clerk, document_id=42, detail="(request abc)")
+    record(
+        cast.account,
+        cast.clerk,
+        outcome="failed",
+        target="Credit note for Zé",
+        detail="InvoiceXpress refused",
+    )
+    client.force_login(cast.manager)
+    response = client.get(URL)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'href="/c/acme/documents/invoices/42/">#42</a>' in html
+    assert "Credit note for Zé" in html and "InvoiceXpress refused" in html
+    assert html.count('class="audit-entry"') == 2
+    assert re.search(r'data-outcome="failed".*data-outcome="ok"', html, re.S)  # newest first
+
+
+def test_it_lists_only_this_companys_entries(client, cast):
+    record(cast.account, cast.clerk, target="ours")
+    record(cast.other_account, cast.outsider, target="theirs")
+    client.force_login(cast.manager)
+    html = client.get(URL).content.decode()
+    assert "ours" in html and "theirs" not in html
+
+
+def test_it_pages_fifty_at_a_time_newest_first(client, cast):
+    start = dt.datetime(2026, 1, 1, 9, 0, tzinfo=dt.UTC)
+    for i in range(55):
+        with time_machine.travel(start + dt.timedelta(minutes=i), tick=False):
+            record(cast.account, cast.clerk, target=f"entry {i:02d}")
+    client.force_login(cast.manager)
+    first = client.get(URL).content.decode()
+    assert first.count('class="audit-entry"') == 50
+    assert first.index("entry 54") < first.index("entry 53")
+    assert "entry 04" not in first
+    assert 'href="?page=2" hx-get="?page=2"' in first
+    second = client.get(URL, {"page": "2"}, headers=HTMX).content.decode()
+    assert second.lstrip().startswith('<div id="audit-table"')
+    assert second.count('class="audit-entry"') == 5
+    assert "entry 04" in second and "entry 00" in second
+    # A page number that is no number, or too far, still answers.
+    assert client.get(URL, {"page": "x"}).status_code == 200
+    assert client.get(URL, {"page": "99"}).status_code == 200
+
+
+def test_an_empty_log_says_so(client, cast):
+    client.force_login(cast.manager)
+    assert "Nothing has been recorded" in client.get(URL).content.decode()
+
+
+def test_the_nav_links_to_it_for_managers(client, cast):
+    client.force_login(cast.manager)
+    assert 'href="/c/acme/audit/"' in client.get(URL).content.decode()
+
+
+def test_entries_cannot_be_changed_or_deleted(cast):
+    entry = record(cast.account, cast.clerk)
+    with pytest.raises(ValidationError):
+        entry.save()
+    with pytest.raises(ValidationError):
+        AuditEntry.objects.filter(pk=entry.pk).update(outcome="failed")
+    with pytest.raises(ValidationError):
+        AuditEntry.objects.all().delete()
