@@ -1,2 +1,12 @@
+from django.urls import path
+
+from saft import views
+
+# Mounted at c/<slug:account_slug>/saft/ by ixportal/urls.py.
 app_name = "saft"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.export_list, name="export_list"),
+    path("request/", views.export_request, name="export_request"),
+    path("<int:pk>/", views.export_status, name="export_status"),
+    path("<int:pk>/download/", views.export_download, name="export_download"),
+]

@@ -1,0 +1,262 @@
+"""Check a SAF-T zip from InvoiceXpress and read its summary, without trusting it.
+
+The zip comes from another server, so it is treated as hostile input:
+- a zip bomb is stopped by a cap on the uncompressed size, enforced while reading (the
+  sizes a zip declares are not trusted) and by a cap on the number of members;
+- the XML is parsed with the standard library (`xml.etree`), which resolves no external
+  entities, after refusing any DOCTYPE: a document type declaration is the only place
+  entities can be declared, so "billion laughs" never reaches the parser;
+- the XML is streamed (`iterparse`) and every element is dropped once read, so a large
+  month does not sit in memory as a tree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from xml.etree import ElementTree
+
+from django.utils.translation import gettext as _
+
+SAFT_NAMESPACE = "urn:OECD:StandardAuditFile-Tax:PT_1.04_01"
+MAX_MEMBERS = 16
+MAX_XML_BYTES = 1024 * 1024 * 1024  # 1 GiB uncompressed; a busy month is tens of MB
+PROLOG_BYTES = 64 * 1024  # how far into the file the root element must start
+_CHUNK = 256 * 1024
+
+
+class SaftFileError(Exception):
+    """The file is not a usable SAF-T export; `.message` is fit for the page."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class SaftSummary:
+    fiscal_year: int | None
+    start_date: dt.date
+    end_date: dt.date
+    number_of_entries: int
+    total_debit: Decimal
+    total_credit: Decimal
+    invoices_found: int  # <Invoice> elements actually present under SalesInvoices
+    tax_registration_number: str = ""
+    company_name: str = ""
+
+
+def sha256_of(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def read_saft_zip(content: bytes, *, max_xml_bytes: int = MAX_XML_BYTES) -> SaftSummary:
+    """The summary of the SAF-T XML inside `content` (a zip), or SaftFileError."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except (zipfile.BadZipFile, ValueError, EOFError):
+        raise SaftFileError(_("The file from InvoiceXpress is not a zip archive.")) from None
+    with archive:
+        members = archive.infolist()
+        if len(members) > MAX_MEMBERS:
+            raise SaftFileError(_("The SAF-T zip holds too many files to be a SAF-T export."))
+        xml_members = [m for m in members if not m.is_dir() and m.filename.lower().endswith(".xml")]
+        if len(xml_members) != 1:
+            raise SaftFileError(
+                _("The SAF-T zip should hold exactly one XML file; it holds %(count)s.")
+                % {"count": len(xml_members)}
+            )
+        member = xml_members[0]
+        if member.flag_bits & 0x1:
+            raise SaftFileError(_("The SAF-T zip is encrypted."))
+        if member.file_size > max_xml_bytes:
+            raise SaftFileError(_("The SAF-T XML is larger than the dashboard accepts."))
+        try:
+            with archive.open(member) as raw:
+                return _read_xml(_Capped(raw, max_xml_bytes))
+        except (
+            zipfile.BadZipFile,
+            zipfile.LargeZipFile,
+            NotImplementedError,
+            EOFError,
+            OSError,
+            zlib.error,
+        ):
+            # NotImplementedError: an unsupported compression method; OSError/zlib: corrupt data.
+            raise SaftFileError(_("The SAF-T zip is damaged and cannot be read.")) from None
+
+
+class _Capped(io.RawIOBase):
+    """A read-only stream that fails once more than `limit` bytes came through."""
+
+    def __init__(self, raw, limit: int) -> None:
+        self._raw = raw
+        self._left = limit
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        size = _CHUNK if size is None or size < 0 else min(size, _CHUNK)
+        data = self._raw.read(size)
+        self._left -= len(data)
+        if self._left < 0:
+            raise SaftFileError(_("The SAF-T XML is larger than the dashboard accepts."))
+        return data
+
+    def readinto(self, buffer) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+_DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def _check_prolog(head: bytes) -> None:
+    """Refuse a DOCTYPE (and so any entity) before the parser sees a byte of the file."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:4]:
+        # UTF-16/32 would hide "<!DOCTYPE" from a byte scan; SAF-T PT is never sent so.
+        raise SaftFileError(_("The SAF-T XML uses an encoding the dashboard does not accept."))
+    if _DECLARATION.search(head):
+        raise SaftFileError(
+            _("The SAF-T XML declares a document type, which a SAF-T file never does.")
+        )
+    # The root element must start within the head, so nothing after it can be a DOCTYPE
+    # (the parser itself rejects one after the root as malformed).
+    if not re.search(rb"<[A-Za-z_]", head):
+        raise SaftFileError(_("The file inside the SAF-T zip is not an XML document."))
+
+
+class _Prefixed(io.RawIOBase):
+    """`head` followed by the rest of `stream`: lets the prolog be inspected, then parsed."""
+
+    def __init__(self, head: bytes, stream) -> None:
+        self._head = head
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        if self._head:
+            data, self._head = self._head, b""
+            return data
+        return self._stream.read(size)
+
+    def readinto(self, buffer) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+_HEADER_FIELDS = {
+    "FiscalYear",
+    "StartDate",
+    "EndDate",
+    "TaxRegistrationNumber",
+    "CompanyName",
+}
+_SALES_FIELDS = {"NumberOfEntries", "TotalDebit", "TotalCredit"}
+
+
+def _read_xml(stream) -> SaftSummary:
+    head = b""
+    while len(head) < PROLOG_BYTES:
+        chunk = stream.read(PROLOG_BYTES - len(head))
+        if not chunk:
+            break
+        head += chunk
+    _check_prolog(head)
+
+    header: dict[str, str] = {}
+    sales: dict[str, str] = {}
+    invoices_found = 0
+    root_seen = False
+    path: list[str] = []
+    parents: list[ElementTree.Element] = []
+    try:
+        for event, element in ElementTree.iterparse(
+            _Prefixed(head, stream), events=("start", "end")
+        ):
+            namespace, _sep, local = element.tag[1:].partition("}")
+            if event == "start":
+                if not root_seen:
+                    if element.tag != f"{{{SAFT_NAMESPACE}}}AuditFile":
+                        raise SaftFileError(
+                            _(
+                                "The XML is not a Portuguese SAF-T (1.04_01) audit file: "
+                                "its root element or namespace is wrong."
+                            )
+                        )
+                    root_seen = True
+                path.append(local if namespace == SAFT_NAMESPACE else element.tag)
+                parents.append(element)
+                continue
+            # "end": read what we need, then drop the element so memory stays flat.
+            where = path[1:]
+            if where[:1] == ["Header"] and len(where) == 2 and local in _HEADER_FIELDS:
+                header[local] = (element.text or "").strip()
+            elif where[:2] == ["SourceDocuments", "SalesInvoices"] and len(where) == 3:
+                if local in _SALES_FIELDS:
+                    sales[local] = (element.text or "").strip()
+                elif local == "Invoice":
+                    invoices_found += 1
+            path.pop()
+            parents.pop()
+            if parents:
+                parents[-1].remove(element)
+    except ElementTree.ParseError:
+        raise SaftFileError(_("The SAF-T XML is malformed and cannot be read.")) from None
+
+    start = _date(header.get("StartDate"))
+    end = _date(header.get("EndDate"))
+    if start is None or end is None:
+        raise SaftFileError(_("The SAF-T XML has no valid period (Header StartDate/EndDate)."))
+    if end < start:
+        raise SaftFileError(_("The SAF-T XML's period ends before it starts."))
+    # A month without sales has no SalesInvoices section: zero documents, zero totals.
+    number = _integer(sales.get("NumberOfEntries", "0"), "NumberOfEntries")
+    debit = _decimal(sales.get("TotalDebit", "0"), "TotalDebit")
+    credit = _decimal(sales.get("TotalCredit", "0"), "TotalCredit")
+    fiscal_year = header.get("FiscalYear")
+    return SaftSummary(
+        fiscal_year=int(fiscal_year) if fiscal_year and fiscal_year.isdigit() else None,
+        start_date=start,
+        end_date=end,
+        number_of_entries=number,
+        total_debit=debit,
+        total_credit=credit,
+        invoices_found=invoices_found,
+        tax_registration_number=header.get("TaxRegistrationNumber", ""),
+        company_name=header.get("CompanyName", ""),
+    )
+
+
+def _date(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text or "")
+    except ValueError:
+        return None
+
+
+def _integer(text: str, field: str) -> int:
+    if not text.isdigit():
+        raise SaftFileError(_("The SAF-T XML has an invalid %(field)s.") % {"field": field})
+    return int(text)
+
+
+def _decimal(text: str, field: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite():
+        raise SaftFileError(_("The SAF-T XML has an invalid %(field)s.") % {"field": field})
+    return value

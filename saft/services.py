@@ -1,0 +1,288 @@
+"""SAF-T orchestration: request an export, and advance a pending one by one upstream check.
+
+`export_advance` is the single code path the status view (htmx polling) and the
+`saft_poll` command share. It asks InvoiceXpress at most once per poll interval per export,
+whoever calls it and however many call it at once (`SaftExport.claim_check`), and applies a
+result only while the export is still pending, so nothing is downloaded or finished twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from invoices.invoicexpress import InvoiceXpressClient
+from invoices.ix_errors import (
+    BadResponse,
+    InvoiceXpressError,
+    NotFound,
+    RateLimited,
+    ServerError,
+    Unauthorized,
+    Unreachable,
+)
+from invoices.models import Account, AuditEntry
+from saft.models import SaftExport
+from saft.periods import Period
+from saft.saft_file import SaftFileError, read_saft_zip, sha256_of
+
+logger = logging.getLogger(__name__)
+
+
+class AdvanceState:
+    READY = "ready"
+    FAILED = "failed"
+    PENDING = "pending"  # asked; still generating (or a passing failure, see `transient`)
+    SKIPPED = "skipped"  # someone else asked within this interval; the service was left alone
+    FINISHED = "finished"  # was not pending any more: nothing to do
+
+
+@dataclass(frozen=True)
+class Advance:
+    state: str
+    message: str = ""
+    called: bool = False  # InvoiceXpress was asked during this call
+    transient: bool = False  # the check failed in passing (timeout, 5xx): it stays pending
+
+
+@dataclass(frozen=True)
+class RequestOutcome:
+    export: SaftExport
+    joined: bool  # an export of that month was already generating: this request joined it
+    advance: Advance | None = None
+
+
+def poll_interval() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.IXPORTAL_SAFT_POLL_SECONDS)
+
+
+def max_wait() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.IXPORTAL_SAFT_MAX_WAIT_SECONDS)
+
+
+def saft_client(account: Account) -> InvoiceXpressClient:
+    client = account.client()
+    # One poll is one upstream call: the next poll is the retry. The client's own GET
+    # retries would turn one check into three and blur the once-per-interval promise.
+    client.retries = 0
+    return client
+
+
+def export_request(
+    *, account: Account, user, period: Period, client: InvoiceXpressClient | None = None
+) -> RequestOutcome:
+    """Ask for `period`'s SAF-T: join the pending export of that month, or start a new one.
+
+    A finished export is never reused: asking again creates a new export beside it, so the
+    history keeps every file. The database's conditional unique constraint settles a race
+    between two requests; the loser joins the winner's export.
+    """
+    for _attempt in range(3):
+        existing = SaftExport.objects.pending().for_period(period).filter(account=account).first()
+        if existing is not None:
+            _audit_join(account=account, user=user, export=existing)
+            return RequestOutcome(export=existing, joined=True)
+        try:
+            with transaction.atomic():
+                export = SaftExport.objects.create(
+                    account=account,
+                    year=period.year,
+                    month=period.month,
+                    requested_by=user if getattr(user, "pk", None) else None,
+                )
+        except IntegrityError:
+            continue  # another request created it a moment ago: join that one
+        export.account = account
+        advance = export_advance(export=export, client=client)
+        _audit_request(account=account, user=user, export=export, advance=advance)
+        return RequestOutcome(export=export, joined=False, advance=advance)
+    raise RuntimeError("could not create or join a pending SAF-T export")  # pragma: no cover
+
+
+def export_advance(
+    *,
+    export: SaftExport,
+    client: InvoiceXpressClient | None = None,
+    now: dt.datetime | None = None,
+) -> Advance:
+    """Move a pending export one step: ask InvoiceXpress once, apply what it said.
+
+    Leaves `export` refreshed from the database, whatever happened, so the caller can
+    render it.
+    """
+    now = now or timezone.now()
+    if not export.is_pending:
+        return Advance(AdvanceState.FINISHED, export.message)
+
+    if now - export.requested_at > max_wait():
+        minutes = max(1, round(max_wait().total_seconds() / 60))
+        message = _(
+            "InvoiceXpress did not finish this SAF-T within %(minutes)s minutes, so the "
+            "dashboard stopped waiting. Request it again."
+        ) % {"minutes": minutes}
+        return _finish_failed(export, message, now=now, called=False)
+
+    if not export.claim_check(now=now, interval=poll_interval()):
+        export.refresh_from_db()
+        return Advance(AdvanceState.SKIPPED, export.message)
+
+    client = client or saft_client(export.account)
+    try:
+        result = client.export_saft(month=export.month, year=export.year)
+    except ServerError as exc:
+        if exc.status == 500:  # the service says generation failed: a new request is needed
+            return _finish_failed(export, exc.message, now=now)
+        return _keep_pending(export, exc)
+    except (Unreachable, RateLimited, BadResponse) as exc:
+        return _keep_pending(export, exc)
+    except Unauthorized as exc:
+        message = "{} {}".format(
+            exc.message,
+            _("A manager must correct the company's API key, then request the SAF-T again."),
+        )
+        return _finish_failed(export, message, now=now)
+    except InvoiceXpressError as exc:  # Rejected (422, a bad period), 404, 406, 409: final
+        return _finish_failed(export, exc.message, now=now)
+
+    if not result.ready:
+        export.note_progress(
+            result.message or _("InvoiceXpress is generating the file."),
+        )
+        export.refresh_from_db()
+        _log(export, "generating")
+        return Advance(AdvanceState.PENDING, export.message, called=True)
+    return _archive(export, client, result.url, now=now)
+
+
+def _archive(
+    export: SaftExport, client: InvoiceXpressClient, url: str, *, now: dt.datetime
+) -> Advance:
+    """Download the file at once (the link may expire), check it, keep it in our storage."""
+    if not url.lower().startswith(("https://", "http://")):
+        return _finish_failed(
+            export, _("InvoiceXpress sent a SAF-T link the dashboard cannot open."), now=now
+        )
+    try:
+        content = client.download(url)
+    except (NotFound, Unreachable) as exc:
+        # An expired link or a dropped connection: the next check asks for a fresh link.
+        return _keep_pending(export, exc)
+    except BadResponse as exc:
+        if exc.status:  # an HTTP error from the file host: passing
+            return _keep_pending(export, exc)
+        return _finish_failed(export, exc.message, now=now)  # too large: it will not change
+    except InvoiceXpressError as exc:
+        return _keep_pending(export, exc)
+
+    try:
+        summary = read_saft_zip(content)
+    except SaftFileError as exc:
+        return _finish_failed(
+            export,
+            _("The SAF-T file from InvoiceXpress failed the dashboard's checks: %(reason)s")
+            % {"reason": exc.message},
+            now=now,
+        )
+    period = export.period
+    if (summary.start_date, summary.end_date) != (period.first_day, period.last_day):
+        return _finish_failed(
+            export,
+            _(
+                "The SAF-T file from InvoiceXpress covers %(start)s to %(end)s, not the "
+                "month requested (%(period)s)."
+            )
+            % {
+                "start": summary.start_date.strftime("%d/%m/%Y"),
+                "end": summary.end_date.strftime("%d/%m/%Y"),
+                "period": period.label,
+            },
+            now=now,
+        )
+    if summary.invoices_found != summary.number_of_entries:
+        return _finish_failed(
+            export,
+            _(
+                "The SAF-T file from InvoiceXpress is inconsistent: it announces %(announced)s "
+                "sales documents but holds %(found)s."
+            )
+            % {"announced": summary.number_of_entries, "found": summary.invoices_found},
+            now=now,
+        )
+
+    export.mark_ready(content=content, sha256=sha256_of(content), summary=summary, now=now)
+    export.refresh_from_db()
+    _log(export, export.status)
+    return Advance(export.status, export.message, called=True)
+
+
+def _keep_pending(export: SaftExport, exc: InvoiceXpressError) -> Advance:
+    export.note_progress(
+        _("Last check did not get through: %(problem)s The dashboard keeps trying.")
+        % {"problem": exc.message}
+    )
+    export.refresh_from_db()
+    _log(export, "still pending after a failed check")
+    return Advance(AdvanceState.PENDING, export.message, called=True, transient=True)
+
+
+def _finish_failed(
+    export: SaftExport, message: str, *, now: dt.datetime, called: bool = True
+) -> Advance:
+    export.mark_failed(message, now=now)
+    export.refresh_from_db()  # if another caller finished it first, theirs is the truth
+    _log(export, export.status)
+    return Advance(export.status, export.message, called=called)
+
+
+def _log(export: SaftExport, outcome: str) -> None:
+    # Never the file link: it may carry a token.
+    logger.info(
+        "saft export %s %s %s: %s (check %s)",
+        export.pk,
+        export.account.slug,
+        export.period.key,
+        outcome,
+        export.attempts,
+    )
+
+
+# ---- audit ------------------------------------------------------------------------------
+
+
+def _audit_request(*, account: Account, user, export: SaftExport, advance: Advance) -> None:
+    if advance.state == AdvanceState.FAILED:
+        outcome = AuditEntry.Outcome.FAILED
+    elif advance.transient:
+        outcome = AuditEntry.Outcome.UNKNOWN  # no answer: generation may or may not have begun
+    else:
+        outcome = AuditEntry.Outcome.OK
+    AuditEntry.record(
+        account=account,
+        user=user,
+        action="saft.request",
+        outcome=outcome,
+        target=export.period.key,
+        detail=_("Export #%(id)s: %(status)s. %(message)s")
+        % {"id": export.pk, "status": export.get_status_display(), "message": export.message},
+    )
+
+
+def _audit_join(*, account: Account, user, export: SaftExport) -> None:
+    AuditEntry.record(
+        account=account,
+        user=user,
+        action="saft.request",
+        outcome=AuditEntry.Outcome.OK,
+        target=export.period.key,
+        detail=_("Joined export #%(id)s, already generating since %(since)s.")
+        % {
+            "id": export.pk,
+            "since": timezone.localtime(export.requested_at).strftime("%d/%m/%Y %H:%M"),
+        },
+    )

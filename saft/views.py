@@ -1,0 +1,249 @@
+"""SAF-T pages: one company's exports (/c/<slug>/saft/) and all my companies' (/saft/).
+
+Viewers see and download; only managers request. Every company view starts with the access
+check; exports are always looked up through the company, so another company's export id
+under your slug is a 404.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from invoices.access import get_account_for_user
+from invoices.models import Account, Membership, Role
+from saft import services
+from saft.deadlines import deadlines_for
+from saft.forms import SaftPeriodForm
+from saft.models import SaftExport
+from saft.services import AdvanceState, RequestOutcome
+
+PER_PAGE = 50
+
+
+def _get_export_for_user(
+    request: HttpRequest, account_slug: str, pk: int, role: Role = Role.VIEWER
+) -> tuple[Account, SaftExport]:
+    """The company (access-checked) and its export `pk`; 404 if the export is not its own."""
+    account = get_account_for_user(request, account_slug, role=role)
+    export = get_object_or_404(
+        SaftExport.objects.select_related("account", "requested_by"), pk=pk, account=account
+    )
+    return account, export
+
+
+def _rows_context(managed_ids: set[int], *, show_company: bool = False) -> dict:
+    return {
+        "poll_seconds": settings.IXPORTAL_SAFT_POLL_SECONDS,
+        "managed_ids": managed_ids,
+        "show_company": show_company,
+    }
+
+
+# ---- one company ------------------------------------------------------------------------
+
+
+def _render_export_list(
+    request: HttpRequest, account: Account, form: SaftPeriodForm | None
+) -> HttpResponse:
+    exports = account.saft_exports.select_related("account", "requested_by")
+    page = Paginator(exports, PER_PAGE).get_page(request.GET.get("page"))
+    can_request = account.role.allows(Role.MANAGER)
+    context = {
+        "account": account,
+        "nav": "saft",
+        "page": page,
+        "form": (form or SaftPeriodForm()) if can_request else None,
+        "deadline": deadlines_for([account])[0],
+        **_rows_context({account.pk} if can_request else set()),
+    }
+    return render(request, "saft/export_list.html", context)
+
+
+@require_GET
+@login_required
+def export_list(request: HttpRequest, account_slug: str) -> HttpResponse:
+    account = get_account_for_user(request, account_slug)
+    return _render_export_list(request, account, None)
+
+
+@require_POST
+@login_required
+def export_request(request: HttpRequest, account_slug: str) -> HttpResponse:
+    account = get_account_for_user(request, account_slug, role=Role.MANAGER)
+    form = SaftPeriodForm(request.POST)
+    if not form.is_valid():
+        return _render_export_list(request, account, form)
+    outcome = services.export_request(account=account, user=request.user, period=form.period)
+    _message_for(request, outcome)
+    if form.is_current_month:
+        messages.warning(request, _incomplete_warning(outcome.export))
+    return redirect("saft:export_list", account.slug)
+
+
+@require_GET
+@login_required
+def export_status(request: HttpRequest, account_slug: str, pk: int) -> HttpResponse:
+    """The export's row, re-rendered by its own polling; each poll may advance it once."""
+    account, export = _get_export_for_user(request, account_slug, pk)
+    services.export_advance(export=export)
+    can_request = account.role.allows(Role.MANAGER)
+    context = {
+        "account": account,
+        "nav": "saft",
+        "export": export,
+        **_rows_context({account.pk} if can_request else set()),
+    }
+    template = "saft/_export_row.html" if request.htmx else "saft/export_status.html"
+    return render(request, template, context)
+
+
+@require_GET
+@login_required
+def export_download(request: HttpRequest, account_slug: str, pk: int) -> FileResponse:
+    """The archived zip from our own storage, as an attachment, to members of the company."""
+    _account, export = _get_export_for_user(request, account_slug, pk)
+    if not export.is_ready or not export.file:
+        raise Http404("This export has no file.")
+    try:
+        handle = export.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The archived file is missing.") from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=export.download_name, content_type="application/zip"
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# ---- all my companies -------------------------------------------------------------------
+
+
+def _my_accounts(request: HttpRequest) -> tuple[list[Account], set[int]]:
+    """The user's active companies (role on each) and the ids of those they manage."""
+    memberships = Membership.objects.filter(
+        user_id=request.user.pk, account__is_active=True
+    ).select_related("account")
+    accounts, managed = [], set()
+    for membership in memberships:
+        account = membership.account
+        account.role = Role(membership.role)
+        accounts.append(account)
+        if account.role.allows(Role.MANAGER):
+            managed.add(account.pk)
+    return accounts, managed
+
+
+def _render_overview(request: HttpRequest, form: SaftPeriodForm | None) -> HttpResponse:
+    accounts, managed = _my_accounts(request)
+    exports = SaftExport.objects.filter(account__in=accounts).select_related(
+        "account", "requested_by"
+    )
+    page = Paginator(exports, PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "deadlines": deadlines_for(accounts),
+        "page": page,
+        "form": (form or SaftPeriodForm()) if managed else None,
+        "managed_count": len(managed),
+        **_rows_context(managed, show_company=True),
+    }
+    return render(request, "saft/overview.html", context)
+
+
+@require_GET
+@login_required
+def saft_overview(request: HttpRequest) -> HttpResponse:
+    return _render_overview(request, None)
+
+
+@require_POST
+@login_required
+def saft_overview_request(request: HttpRequest) -> HttpResponse:
+    """Request one month for every company the user manages, in one go."""
+    accounts, managed = _my_accounts(request)
+    if not managed:
+        raise PermissionDenied("You manage no company.")
+    form = SaftPeriodForm(request.POST)
+    if not form.is_valid():
+        return _render_overview(request, form)
+    for account in accounts:
+        if account.pk in managed:
+            outcome = services.export_request(
+                account=account, user=request.user, period=form.period
+            )
+            _message_for(request, outcome, company=account.name)
+    if form.is_current_month:
+        messages.warning(request, _incomplete_warning(outcome.export))
+    return redirect("saft_overview")
+
+
+@require_GET
+@login_required
+def saft_overview_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """An export's row on the cross-company page (with its company column)."""
+    accounts, managed = _my_accounts(request)
+    export = get_object_or_404(
+        SaftExport.objects.select_related("account", "requested_by"), pk=pk, account__in=accounts
+    )
+    services.export_advance(export=export)
+    if not request.htmx:
+        return redirect("saft:export_status", export.account.slug, export.pk)
+    context = {"export": export, **_rows_context(managed, show_company=True)}
+    return render(request, "saft/_export_row.html", context)
+
+
+# ---- messages ---------------------------------------------------------------------------
+
+
+def _message_for(request: HttpRequest, outcome: RequestOutcome, company: str = "") -> None:
+    export = outcome.export
+    prefix = f"{company}: " if company else ""
+    params = {"period": export.period.label}
+    if outcome.joined:
+        messages.info(
+            request,
+            prefix
+            + _("The SAF-T for %(period)s is already being generated; your request joined it.")
+            % params,
+        )
+    elif outcome.advance and outcome.advance.state == AdvanceState.FAILED:
+        messages.error(
+            request,
+            prefix
+            + _("The SAF-T for %(period)s failed: %(reason)s")
+            % {**params, "reason": export.message},
+        )
+    elif outcome.advance and outcome.advance.transient:
+        messages.warning(
+            request,
+            prefix
+            + _("The SAF-T for %(period)s was requested, but: %(problem)s")
+            % {**params, "problem": export.message},
+        )
+    elif export.is_ready:
+        messages.success(request, prefix + _("The SAF-T for %(period)s is ready.") % params)
+    else:
+        messages.success(
+            request,
+            prefix
+            + _(
+                "The SAF-T for %(period)s was requested. InvoiceXpress is generating it; "
+                "this page updates by itself."
+            )
+            % params,
+        )
+
+
+def _incomplete_warning(export: SaftExport) -> str:
+    return _(
+        "%(period)s is not over yet: this SAF-T holds only the documents issued so far, "
+        "and the month must be exported again after it ends."
+    ) % {"period": export.period.label}
