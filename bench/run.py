@@ -1,0 +1,384 @@
+"""`make bench`: how much the dashboard adds on top of InvoiceXpress for the document list.
+
+One run, loopback only, bounded, and every process it starts is stopped by PID, even on
+failure or Ctrl-C:
+
+1. a throwaway SQLite database under /tmp, migrated and seeded (bench/seed.py);
+2. the sandbox alone (gunicorn on sandbox.wsgi) on a free port, with 100 ms added latency,
+   standing in for InvoiceXpress;
+3. the dashboard under gunicorn (ixportal.wsgi, 2 workers) on another free port;
+4. log in, then, interleaved so machine noise hits every series alike: a raw `requests` call
+   to the sandbox list (per_page 30), the htmx list fragment (30 rows), the full list page
+   and a document page;
+5. print median / p95 of each, the fragment/raw ratio and the server overhead, the upstream
+   calls per page view (counted from the dashboard's "invoicexpress ... -> 200" log lines),
+   and the RSS of each gunicorn worker (VmRSS).
+
+Targets (printed, never asserted: the machine is shared): fragment/raw <= 1.10, overhead
+<= 10 ms median, exactly 1 upstream call per list or detail view.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
+HOST = "127.0.0.1"
+LATENCY_MS = 100
+DOCUMENTS = 300
+PER_PAGE = 30
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "50"))
+WARMUP = 5
+COUNT_VIEWS = 10  # page views per kind for counting upstream calls
+STARTUP_TIMEOUT = 30.0
+# Development-only values for a throwaway database; never a real key.
+ENCRYPTION_KEY = "YmVuY2gtb25seS1peHBvcnRhbC1lbmNyeXB0aW9uISE="
+TARGET_RATIO = 1.10
+TARGET_OVERHEAD_MS = 10.0
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def environment(db_path: Path, *, sandbox: bool) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_", "IXPORTAL_", "CACHE_"))
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "sandbox.settings" if sandbox else "ixportal.settings",
+            "DEBUG": "false",
+            "SECRET_KEY": "bench-only-secret-key-not-for-production",
+            "IXPORTAL_ENCRYPTION_KEYS": ENCRYPTION_KEY,
+            "ALLOWED_HOSTS": HOST,
+            "DATABASE_URL": f"sqlite:///{db_path}",
+            "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+            "SECURE_COOKIES": "false",
+            "LOG_LEVEL": "INFO",
+            "IXPORTAL_SANDBOX": "false",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    return env
+
+
+class Processes:
+    """Every process the benchmark starts, stopped by PID (master, then its workers)."""
+
+    def __init__(self) -> None:
+        self.started: list[subprocess.Popen] = []
+
+    def start(self, argv: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+        handle = log.open("wb")
+        process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
+        handle.close()
+        self.started.append(process)
+        return process
+
+    def stop_all(self) -> None:
+        for process in reversed(self.started):
+            workers = children(process.pid)
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)  # gunicorn: graceful stop of its workers
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=5)
+            for pid in workers:  # only our own workers, by PID, if any outlived the master
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+
+
+def children(pid: int) -> list[int]:
+    found: list[int] = []
+    task_dir = Path(f"/proc/{pid}/task")
+    if not task_dir.exists():
+        return found
+    for task in task_dir.iterdir():
+        try:
+            found += [int(p) for p in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def rss_kib(pid: int) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url} exited early:\n{log.read_text()[-2000:]}")
+        try:
+            requests.get(url, timeout=1, allow_redirects=False)
+            return
+        except requests.RequestException:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not start in {STARTUP_TIMEOUT:.0f} s")
+
+
+def manage(*args: str, env: dict[str, str]) -> str:
+    done = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stderr[-2000:]}")
+    return done.stdout
+
+
+def log_in(base: str, username: str, password: str) -> requests.Session:
+    session = requests.Session()
+    login_url = f"{base}/accounts/login/"
+    session.get(login_url, timeout=10)
+    answer = session.post(
+        login_url,
+        data={
+            "username": username,
+            "password": password,
+            "csrfmiddlewaretoken": session.cookies.get("csrftoken", ""),
+        },
+        headers={"Referer": login_url},
+        timeout=10,
+        allow_redirects=False,
+    )
+    if answer.status_code != 302:
+        raise RuntimeError(f"login failed (HTTP {answer.status_code})")
+    return session
+
+
+def timed(call) -> float:
+    started = time.perf_counter()
+    response = call()
+    elapsed = (time.perf_counter() - started) * 1000
+    if response.status_code != 200:
+        raise RuntimeError(
+            f"{response.request.method} {response.request.path_url.split('?')[0]} -> {response.status_code}"
+        )
+    response.content  # noqa: B018  (read the whole body)
+    return elapsed
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+UPSTREAM_LINE = re.compile(r"invoicexpress \S+ GET (\S+) -> (\S+) in (\d+) ms")
+
+
+def upstream_lines(log: Path, offset: int) -> list[tuple[str, str, str]]:
+    with log.open("rb") as handle:
+        handle.seek(offset)
+        text = handle.read().decode("utf-8", "replace")
+    return UPSTREAM_LINE.findall(text)
+
+
+def count_upstream(log: Path, views: int, call) -> float:
+    time.sleep(0.2)
+    offset = log.stat().st_size
+    for _ in range(views):
+        call()
+    time.sleep(0.5)  # let the workers' log lines land
+    return len(upstream_lines(log, offset)) / views
+
+
+def main() -> int:
+    workdir = Path(tempfile.mkdtemp(prefix="ixportal-bench-"))
+    db_path = workdir / "bench.sqlite3"
+    processes = Processes()
+    try:
+        sandbox_port, dashboard_port = free_port(), free_port()
+        sandbox_url = f"http://{HOST}:{sandbox_port}/sandbox/"
+        dashboard = f"http://{HOST}:{dashboard_port}"
+        app_env = environment(db_path, sandbox=False)
+        print(f"Preparing a throwaway database in {workdir} ...", flush=True)
+        manage("migrate", "--noinput", env=app_env)
+        seed = subprocess.run(
+            [PYTHON, "bench/seed.py", sandbox_url, str(LATENCY_MS), str(DOCUMENTS)],
+            cwd=ROOT,
+            env=app_env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        if seed.returncode != 0:
+            raise RuntimeError(f"seeding failed:\n{seed.stderr[-2000:]}")
+        seeded = json.loads(seed.stdout.strip().splitlines()[-1])
+
+        sandbox_log, dashboard_log = workdir / "sandbox.log", workdir / "dashboard.log"
+        access_log = workdir / "access.log"
+        sandbox = processes.start(
+            [GUNICORN, "sandbox.wsgi", "--bind", f"{HOST}:{sandbox_port}", "--workers", "2",
+             "--threads", "4", "--timeout", "60"],
+            environment(db_path, sandbox=True),
+            sandbox_log,
+        )  # fmt: skip
+        app = processes.start(
+            [GUNICORN, "ixportal.wsgi", "--bind", f"{HOST}:{dashboard_port}", "--workers", "2",
+             "--timeout", "60", "--access-logfile", str(access_log),
+             # path only (no query string), the HX-Request header and the time in µs
+             "--access-logformat", "%(U)s %({hx-request}i)s %(D)s"],
+            app_env,
+            dashboard_log,
+        )  # fmt: skip
+        wait_until_up(f"http://{HOST}:{sandbox_port}/sandbox/", sandbox, sandbox_log)
+        wait_until_up(f"{dashboard}/accounts/login/", app, dashboard_log)
+
+        browser = log_in(dashboard, seeded["username"], seeded["password"])
+        raw = requests.Session()
+        raw_url = f"{sandbox_url}{seeded['slug']}/invoices.json"
+        raw_params = {"page": 1, "per_page": PER_PAGE, "api_key": seeded["api_key"]}
+        list_url = f"{dashboard}/c/{seeded['slug']}/documents/?per_page={PER_PAGE}"
+        detail_url = f"{dashboard}/c/{seeded['slug']}/documents/invoices/{seeded['document_id']}/"
+        htmx = {"HX-Request": "true"}
+        calls = {
+            "raw sandbox list": lambda: raw.get(raw_url, params=raw_params, timeout=10),
+            "htmx list fragment": lambda: browser.get(list_url, headers=htmx, timeout=10),
+            "full list page": lambda: browser.get(list_url, timeout=10),
+            "document page": lambda: browser.get(detail_url, timeout=10),
+        }
+        first = calls["htmx list fragment"]()
+        rows = first.text.count("<tr data-document-id=")
+        if rows != PER_PAGE:
+            raise RuntimeError(f"the fragment shows {rows} rows, not {PER_PAGE}")
+
+        print(f"Warming up, then {ROUNDS} rounds (one call of each kind per round) ...", flush=True)
+        for _ in range(WARMUP):
+            for call in calls.values():
+                timed(call)
+        samples: dict[str, list[float]] = {name: [] for name in calls}
+        offset = dashboard_log.stat().st_size
+        access_offset = access_log.stat().st_size if access_log.exists() else 0
+        for _ in range(ROUNDS):
+            for name, call in calls.items():
+                samples[name].append(timed(call))
+        time.sleep(0.5)
+        # The upstream call as the dashboard timed it (its log line): what is left of a page
+        # view is the dashboard's own work.
+        seen_upstream = [
+            float(ms)
+            for path, status, ms in upstream_lines(dashboard_log, offset)
+            if path.endswith("/invoices.json") and status == "200"
+        ]
+        server_ms = server_times(access_log, access_offset)
+
+        upstream = {
+            name: count_upstream(dashboard_log, COUNT_VIEWS, calls[name])
+            for name in ("htmx list fragment", "full list page", "document page")
+        }
+        worker_rss = {pid: rss_kib(pid) for pid in children(app.pid)}
+        sandbox_rss = {pid: rss_kib(pid) for pid in children(sandbox.pid)}
+        report(samples, seen_upstream, server_ms, upstream, worker_rss, sandbox_rss)
+        return 0
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a benchmark reports its failure; it never leaves servers behind
+        print(f"Benchmark failed: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        processes.stop_all()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def server_times(log: Path, offset: int) -> dict[str, list[float]]:
+    """Request-in to response-out inside gunicorn, per kind, from its access log."""
+    times: dict[str, list[float]] = {
+        "htmx list fragment": [],
+        "full list page": [],
+        "document page": [],
+    }
+    with log.open("rb") as handle:
+        handle.seek(offset)
+        for line in handle.read().decode("utf-8", "replace").splitlines():
+            parts = line.split()
+            if len(parts) != 3 or not parts[2].isdigit():
+                continue
+            path, hx_request, micros = parts
+            if path.endswith("/documents/"):
+                kind = "htmx list fragment" if hx_request == "true" else "full list page"
+            elif "/documents/invoices/" in path:
+                kind = "document page"
+            else:
+                continue
+            times[kind].append(int(micros) / 1000)
+    return times
+
+
+def report(samples, seen_upstream, server_ms, upstream, worker_rss, sandbox_rss) -> None:
+    median = {name: statistics.median(values) for name, values in samples.items()}
+    raw = median["raw sandbox list"]
+    fragment = median["htmx list fragment"]
+    print()
+    print(
+        f"Document list, {PER_PAGE} rows, sandbox latency {LATENCY_MS} ms, {ROUNDS} requests each"
+    )
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"(machine: {os.cpu_count()} CPUs, load average {load}: figures stretch with the load)")
+    print(f"{'':24} {'median ms':>10} {'p95 ms':>10}")
+    for name, values in samples.items():
+        print(f"{name:24} {median[name]:10.1f} {p95(values):10.1f}")
+    ratio = fragment / raw
+    overhead = fragment - raw
+    print()
+    print(f"fragment / raw           {ratio:10.3f}   (target <= {TARGET_RATIO:.2f})")
+    print(f"full page / raw          {median['full list page'] / raw:10.3f}")
+    print(
+        f"server overhead          {overhead:10.1f} ms (fragment - raw, target <= {TARGET_OVERHEAD_MS:.0f} ms)"
+    )
+    print(f"full page overhead       {median['full list page'] - raw:10.1f} ms")
+    if seen_upstream and server_ms["htmx list fragment"]:
+        inside = statistics.median(seen_upstream)
+        print()
+        print("Where the time goes (medians):")
+        print(f"  the list call, as the dashboard timed it      {inside:7.1f} ms")
+        for name in ("htmx list fragment", "full list page"):
+            served = statistics.median(server_ms[name])
+            print(
+                f"  {name:22} inside gunicorn {served:7.1f} ms: dashboard's own work "
+                f"{served - inside:5.1f} ms, outside gunicorn {median[name] - served:5.1f} ms"
+            )
+    print()
+    print("Upstream calls per page view (from the dashboard's log; target exactly 1):")
+    for name, per_view in upstream.items():
+        print(f"  {name:22} {per_view:.2f}")
+    print()
+    print("RSS per gunicorn worker (VmRSS):")
+    for pid, kib in sorted(worker_rss.items()):
+        print(f"  dashboard worker {pid:>7}  {kib / 1024 if kib else float('nan'):7.1f} MiB")
+    for pid, kib in sorted(sandbox_rss.items()):
+        print(f"  sandbox worker   {pid:>7}  {kib / 1024 if kib else float('nan'):7.1f} MiB")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

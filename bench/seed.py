@@ -1,0 +1,114 @@
+"""Seed the benchmark database: one sandbox account with documents, wired into the dashboard.
+
+Run by bench/run.py in a subprocess, with the benchmark's environment (a throwaway SQLite
+file under /tmp); prints one JSON line: the API key, the company slug and a document to open.
+
+    python bench/seed.py <sandbox base url> <latency ms> <documents>
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ixportal.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import transaction  # noqa: E402
+
+from invoices.models import Account, Membership, Role  # noqa: E402
+from sandbox.models import (  # noqa: E402
+    SandboxAccount,
+    SandboxClient,
+    SandboxDocument,
+    SandboxLine,
+)
+
+SLUG = "bench"
+USERNAME = "bench"
+PASSWORD = "bench-password-not-secret"
+
+
+def seed(base_url: str, latency_ms: int, count: int) -> dict:
+    with transaction.atomic():
+        sandbox = SandboxAccount.objects.create(
+            account_name=SLUG, company_name="Benchmark, Lda.", latency_ms=latency_ms
+        )
+        clients = SandboxClient.objects.bulk_create(
+            SandboxClient(
+                account=sandbox,
+                name=f"Cliente {n:03d}, Lda.",
+                fiscal_id=f"5{n:08d}",
+                country="Portugal",
+                city="Lisboa",
+            )
+            for n in range(1, 41)
+        )
+        start = dt.date(2024, 1, 2)
+        documents = SandboxDocument.objects.bulk_create(
+            SandboxDocument(
+                account=sandbox,
+                doc_type="Invoice",
+                status=("final", "settled", "sent")[n % 3],
+                client=clients[n % len(clients)],
+                number=n,
+                sequence_number=f"{n}/2024",
+                inverted_sequence_number=f"2024/{n}",
+                atcud=f"JF7K2Q9X-{n}",
+                date=start + dt.timedelta(days=n // 2),
+                due_date=start + dt.timedelta(days=n // 2 + 30),
+                reference=f"PO-{n:05d}",
+                sum=Decimal(n * 10),
+                before_taxes=Decimal(n * 10),
+                taxes=Decimal(n * 10) * Decimal("0.23"),
+                total=Decimal(n * 10) * Decimal("1.23"),
+            )
+            for n in range(1, count + 1)
+        )
+        SandboxLine.objects.bulk_create(
+            SandboxLine(
+                document=doc,
+                position=position,
+                name=f"Serviço {position}",
+                description="Horas de consultoria",
+                unit_price=doc.before_taxes / 2,
+                unit="hour",
+                quantity=Decimal(1),
+                tax_name="IVA23",
+                tax_value=Decimal(23),
+                subtotal=doc.before_taxes / 2,
+                tax_amount=doc.taxes / 2,
+                total=doc.total / 2,
+            )
+            for doc in documents
+            for position in (1, 2)
+        )
+        account = Account.objects.create(
+            name="Benchmark, Lda.",
+            slug=SLUG,
+            account_name=SLUG,
+            api_key=sandbox.api_key,
+            base_url=f"{base_url.rstrip('/')}/{SLUG}",
+        )
+        user = get_user_model().objects.create_user(USERNAME, password=PASSWORD)
+        Membership.objects.create(user=user, account=account, role=Role.VIEWER)
+    return {
+        "api_key": sandbox.api_key,
+        "slug": SLUG,
+        "username": USERNAME,
+        "password": PASSWORD,
+        "document_id": documents[-1].pk,
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(seed(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))))
