@@ -596,3 +596,14 @@ def test_the_api_key_never_reaches_the_page(client, live_company):
     html = client.get(URL).content.decode()
     assert "acme-key" not in html
     assert "api_key" not in html
+
+
+@pytest.mark.parametrize(
+    ("user", "create", "bulk"),
+    [("manager", True, True), ("clerk", True, False), ("viewer", False, False)],
+)
+def test_the_list_offers_only_the_actions_of_the_users_role(client, cast, user, create, bulk):
+    client.force_login(getattr(cast, user))
+    html = client.get("/c/acme/documents/").content.decode()
+    assert ('href="/c/acme/documents/new/"' in html) is create
+    assert ('href="/c/acme/documents/finalize/"' in html) is bulk
