@@ -130,8 +130,8 @@ ENDPOINTS = [
     ("post", URL),
     ("post", URL + "preview/"),
     ("get", URL + "clients/?client_name=mar"),
-    ("get", f"{URL}{uuid.uuid4()}/"),
-    ("post", f"{URL}{uuid.uuid4()}/retry/"),
+    ("get", f"{URL}00000000-0000-4000-8000-000000000001/"),
+    ("post", f"{URL}00000000-0000-4000-8000-000000000002/retry/"),
 ]
 
 

@@ -178,3 +178,25 @@ def test_the_debug_error_page_hides_the_key(server):
 def test_redact_scrubs_every_form_of_the_query_parameter():
     text = f"a?api_key={KEY} b&API_KEY={KEY}&x=1 'api_key={KEY}'"
     assert KEY not in redact(text)
+
+
+def test_the_dev_server_request_log_is_redacted():
+    """runserver logs every request line; a sandbox URL carries the key in its query."""
+    stream = io.StringIO()
+    handler = next(
+        h
+        for h in logging.getLogger("django.server").handlers
+        if any(isinstance(f, RedactSecretsFilter) for f in h.filters)
+    )
+    old_stream = handler.setStream(stream)
+    try:
+        logging.getLogger("django.server").info(
+            '"%s" %s %s',
+            f"GET /sandbox/acme/invoices.json?api_key={KEY}&page=1 HTTP/1.1",
+            "200",
+            "123",
+        )
+    finally:
+        handler.setStream(old_stream)
+    assert "/sandbox/acme/invoices.json?api_key=[REDACTED]&page=1" in stream.getvalue()
+    assert KEY not in stream.getvalue()

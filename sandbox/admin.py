@@ -1,0 +1,131 @@
+from django.contrib import admin
+
+from sandbox.models import (
+    SandboxAccount,
+    SandboxClient,
+    SandboxDocument,
+    SandboxItem,
+    SandboxLine,
+    SandboxPdf,
+    SandboxSaftExport,
+    SandboxSequence,
+    SandboxSequenceCounter,
+    SandboxTax,
+)
+
+
+class SandboxTaxInline(admin.TabularInline):
+    model = SandboxTax
+    extra = 0
+
+
+@admin.register(SandboxAccount)
+class SandboxAccountAdmin(admin.ModelAdmin):
+    list_display = [
+        "account_name",
+        "company_name",
+        "fault_mode",
+        "fault_remaining",
+        "fault_path_prefix",
+        "latency_ms",
+        "has_at_credentials",
+        "has_open_activity",
+    ]
+    list_editable = ["fault_mode", "fault_remaining", "fault_path_prefix", "latency_ms"]
+    search_fields = ["account_name", "company_name"]
+    inlines = [SandboxTaxInline]
+    fieldsets = [
+        (None, {"fields": ["account_name", "api_key"]}),
+        (
+            "Company (SAF-T header, PDF)",
+            {"fields": ["company_name", "fiscal_id", "address", "city", "postal_code"]},
+        ),
+        (
+            "Faults",
+            {
+                "fields": [
+                    "latency_ms",
+                    "fault_mode",
+                    "fault_remaining",
+                    "fault_path_prefix",
+                    "fault_timeout_seconds",
+                ]
+            },
+        ),
+        (
+            "Service behaviour",
+            {
+                "fields": [
+                    "has_at_credentials",
+                    "has_open_activity",
+                    "sequence_registering_seconds",
+                    "mb_references",
+                    "pdf_pending_calls",
+                    "saft_pending_calls",
+                ]
+            },
+        ),
+    ]
+
+
+class SandboxLineInline(admin.TabularInline):
+    model = SandboxLine
+    extra = 0
+
+
+@admin.register(SandboxDocument)
+class SandboxDocumentAdmin(admin.ModelAdmin):
+    list_display = [
+        "pk",
+        "account",
+        "doc_type",
+        "status",
+        "sequence_number",
+        "date",
+        "client",
+        "total",
+    ]
+    list_filter = ["account", "doc_type", "status", "archived"]
+    search_fields = ["sequence_number", "client__name", "proprietary_uid", "reference"]
+    date_hierarchy = "date"
+    list_select_related = ["account", "client"]
+    raw_id_fields = ["client", "owner", "counter"]
+    inlines = [SandboxLineInline]
+
+
+class SandboxSequenceCounterInline(admin.TabularInline):
+    model = SandboxSequenceCounter
+    extra = 0
+
+
+@admin.register(SandboxSequence)
+class SandboxSequenceAdmin(admin.ModelAdmin):
+    list_display = ["serie", "account", "is_default", "registering_until"]
+    list_filter = ["account"]
+    inlines = [SandboxSequenceCounterInline]
+
+
+@admin.register(SandboxClient)
+class SandboxClientAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "fiscal_id", "country", "account"]
+    list_filter = ["account"]
+    search_fields = ["name", "code", "fiscal_id"]
+
+
+@admin.register(SandboxItem)
+class SandboxItemAdmin(admin.ModelAdmin):
+    list_display = ["name", "unit_price", "unit", "tax", "account"]
+    list_filter = ["account"]
+    search_fields = ["name"]
+
+
+@admin.register(SandboxPdf)
+class SandboxPdfAdmin(admin.ModelAdmin):
+    list_display = ["document", "second_copy", "calls", "created_at"]
+    raw_id_fields = ["document"]
+
+
+@admin.register(SandboxSaftExport)
+class SandboxSaftExportAdmin(admin.ModelAdmin):
+    list_display = ["account", "year", "month", "calls", "created_at"]
+    list_filter = ["account"]

@@ -1,0 +1,35 @@
+from django import forms
+
+from sandbox.models import SandboxAccount
+
+CONTROL_FIELDS = [
+    "latency_ms",
+    "fault_mode",
+    "fault_remaining",
+    "fault_path_prefix",
+    "fault_timeout_seconds",
+    "has_at_credentials",
+    "has_open_activity",
+    "sequence_registering_seconds",
+    "mb_references",
+    "pdf_pending_calls",
+    "saft_pending_calls",
+]
+
+
+class AccountControlForm(forms.ModelForm):
+    """One sandbox account's faults and Tax Authority flags, on the control page."""
+
+    class Meta:
+        model = SandboxAccount
+        fields = CONTROL_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", f"account-{kwargs['instance'].pk}")
+        super().__init__(*args, **kwargs)
+
+    def save(self, commit: bool = True) -> SandboxAccount:
+        account = super().save(commit=False)
+        if commit:  # only these columns: never clobber anything else written meanwhile
+            account.save(update_fields=CONTROL_FIELDS)
+        return account

@@ -1,0 +1,36 @@
+from sandbox.models.accounts import DEFAULT_TAXES, FaultMode, SandboxAccount, SandboxTax
+from sandbox.models.catalog import SandboxClient, SandboxItem
+from sandbox.models.documents import (
+    NUMBERED_STATUSES,
+    SandboxDocument,
+    SandboxLine,
+    Status,
+)
+from sandbox.models.exports import SandboxPdf, SandboxSaftExport
+from sandbox.models.sequences import (
+    NOT_APPLICABLE,
+    NOT_REGISTERED,
+    DateBeforeLastError,
+    SandboxSequence,
+    SandboxSequenceCounter,
+)
+
+__all__ = [
+    "DEFAULT_TAXES",
+    "NOT_APPLICABLE",
+    "NOT_REGISTERED",
+    "NUMBERED_STATUSES",
+    "DateBeforeLastError",
+    "FaultMode",
+    "SandboxAccount",
+    "SandboxClient",
+    "SandboxDocument",
+    "SandboxItem",
+    "SandboxLine",
+    "SandboxPdf",
+    "SandboxSaftExport",
+    "SandboxSequence",
+    "SandboxSequenceCounter",
+    "SandboxTax",
+    "Status",
+]

@@ -1,0 +1,9 @@
+"""WSGI entry point for serving the sandbox alone (see sandbox/settings.py)."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sandbox.settings")
+
+application = get_wsgi_application()
