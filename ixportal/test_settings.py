@@ -1,5 +1,7 @@
 """Test overrides on top of the real settings (DATABASE_URL still chooses the database)."""
 
+# ruff: noqa: F403, F405  (the star import is the point of a settings overlay)
+
 import os
 
 os.environ.setdefault("DEBUG", "false")
@@ -14,7 +16,7 @@ os.environ.setdefault(
     "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
 )
 
-from ixportal.settings import *  # noqa: E402,F403
+from ixportal.settings import *  # noqa: E402
 
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -24,7 +26,7 @@ IXPORTAL_RETRY_BACKOFF = 0.01  # keep retry tests fast
 IXPORTAL_CONNECT_TIMEOUT = 2.0
 IXPORTAL_READ_TIMEOUT = 5.0
 IXPORTAL_SAFT_POLL_SECONDS = 3
-MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 # No collectstatic before tests: serve static files straight from the finders.
@@ -34,9 +36,9 @@ WHITENOISE_USE_FINDERS = True
 # A file-backed SQLite test database: live_server threads then get their own connections,
 # as they do on PostgreSQL (an in-memory database is one connection shared by all threads,
 # which hides races the concurrency tests exist to catch). xdist adds a per-worker suffix.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    (BASE_DIR / "var").mkdir(exist_ok=True)  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    (BASE_DIR / "var").mkdir(exist_ok=True)
     # Per process, so parallel runs on one machine never share a file; destroyed at the end.
     DATABASES["default"]["TEST"] = {
         "NAME": str(BASE_DIR / "var" / f"test-db-{os.getpid()}.sqlite3")
-    }  # noqa: F405
+    }
