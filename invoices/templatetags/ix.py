@@ -13,13 +13,7 @@ register = template.Library()
 CURRENCY_SYMBOLS = {"Euro": "€", "EUR": "€", "USD": "US$", "GBP": "£"}
 
 
-def _group(integer_digits: str) -> str:
-    groups = []
-    while len(integer_digits) > 3:
-        groups.insert(0, integer_digits[-3:])
-        integer_digits = integer_digits[:-3]
-    groups.insert(0, integer_digits)
-    return ".".join(groups)
+_PT_SEPARATORS = str.maketrans({",": ".", ".": ","})
 
 
 @register.filter
@@ -28,15 +22,12 @@ def pt_number(value, places: int = 2) -> str:
     if value is None or value == "":
         return ""
     try:
-        number = Decimal(str(value))
-    except InvalidOperation:
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+        places = int(places)
+        number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError):
         return str(value)
-    quantum = Decimal(1).scaleb(-int(places))
-    number = number.quantize(quantum, rounding=ROUND_HALF_UP)
-    sign = "-" if number < 0 else ""
-    text = f"{abs(number):f}"
-    integer, _dot, fraction = text.partition(".")
-    return f"{sign}{_group(integer)}" + (f",{fraction}" if fraction else "")
+    return f"{number:,.{places}f}".translate(_PT_SEPARATORS)
 
 
 @register.filter
@@ -58,7 +49,7 @@ def pt_percent(value) -> str:
     return f"{pt_number(number, places)}\u00a0%"
 
 
-@register.filter
+@register.filter(expects_localtime=True)
 def pt_date(value) -> str:
     """A date as dd/mm/yyyy."""
     if isinstance(value, dt.datetime):
@@ -78,10 +69,39 @@ STATUS_BADGES = {
 }
 
 
+@register.filter
+def status_colour(status: str) -> str:
+    return STATUS_BADGES.get(status, ("light", status))[0]
+
+
+@register.filter
+def status_label(status: str) -> str:
+    return STATUS_BADGES.get(status, ("light", status))[1]
+
+
 @register.inclusion_tag("invoices/_status_badge.html")
 def status_badge(status: str):
     colour, label = STATUS_BADGES.get(status, ("light", status))
     return {"colour": colour, "label": label, "status": status}
+
+
+ATCUD_MEANINGS = {
+    CodeStatus.NOT_REGISTERED: _(
+        "Series relevant for ATCUD but not registered with the Tax Authority"
+    ),
+    CodeStatus.NOT_APPLICABLE: _("Series not relevant for ATCUD"),
+}
+
+
+@register.filter
+def atcud_meaning(atcud: str) -> str:
+    """Words for an ATCUD of N/D or N/A; "" for a real one."""
+    return ATCUD_MEANINGS.get(code_status(atcud), "") if atcud else ""
+
+
+@register.filter
+def is_overdue_on(document, today) -> bool:
+    return document.is_overdue(today)
 
 
 @register.filter
