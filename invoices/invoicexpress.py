@@ -26,17 +26,9 @@ from django.views.decorators.debug import sensitive_variables
 
 from invoices.ix_errors import (
     BadResponse,
-    Conflict,
-    InvoiceXpressError,
-    NotAcceptable,
     NotFound,
-    RateLimited,
-    Rejected,
-    ServerError,
-    Unauthorized,
     Unreachable,
-    message_for_status,
-    parse_error_messages,
+    error_for,
 )
 from invoices.ix_records import (
     Client,
@@ -174,7 +166,7 @@ class InvoiceXpressClient:
                 continue
             if answer.status in ok:
                 return answer
-            raise self._error_for(answer)
+            raise error_for(answer.status, answer.text)
 
     @sensitive_variables("query", "url")
     def _send(self, method: str, url: str, query: list[tuple[str, Any]], body: Any) -> _Answer:
@@ -234,53 +226,6 @@ class InvoiceXpressClient:
     def _sleep(self, attempt: int) -> None:
         delay = min(self.backoff * (2 ** (attempt - 1)), 8.0)
         time.sleep(delay * (0.75 + random.random() / 2))  # jitter: workers don't retry in step
-
-    def _error_for(self, answer: _Answer) -> InvoiceXpressError:
-        status = answer.status
-        messages, code = parse_error_messages(answer.text)
-        if status == 401:
-            return Unauthorized(
-                _(
-                    "InvoiceXpress refused this company's API key (401). The key or the account name is wrong."
-                )
-            )
-        if status == 404:
-            return NotFound(_("InvoiceXpress has no such record (404)."))
-        if status == 406:
-            return NotAcceptable(
-                " ".join(messages)
-                or _("InvoiceXpress cannot do this for the document in its current state (406).")
-            )
-        if status == 429:
-            return RateLimited(
-                _(
-                    "InvoiceXpress is limiting requests for this company (429). Wait a minute and try again."
-                )
-            )
-        looks_like_html = answer.text.lstrip().startswith("<")
-        if status in (409, 422):
-            if looks_like_html:
-                return BadResponse(
-                    _("InvoiceXpress answered HTTP %(status)s with a web page instead of data.")
-                    % {"status": status}
-                )
-            cls = Conflict if status == 409 else Rejected
-            return cls(
-                message_for_status(status, messages),
-                errors=messages,
-                code=code,
-                raw=answer.text,
-                status=status,
-            )
-        if status >= 500:
-            return ServerError(
-                message_for_status(status, [] if looks_like_html else messages),
-                errors=messages,
-                code=code,
-                raw=answer.text,
-                status=status,
-            )
-        return BadResponse(message_for_status(status, messages), status=status)
 
     def _data(self, answer: _Answer, root: str) -> Any:
         data = answer.json()

@@ -165,3 +165,51 @@ def message_for_status(status: int, messages: list[str]) -> str:
             % {"status": status}
         )
     return _("InvoiceXpress answered HTTP %(status)s.") % {"status": status}
+
+
+def error_for(status: int, body: str) -> InvoiceXpressError:
+    """The typed error for a non-success answer: status plus body, never the URL."""
+    messages, code = parse_error_messages(body)
+    if status == 401:
+        return Unauthorized(
+            _(
+                "InvoiceXpress refused this company's API key (401). The key or the account name is wrong."
+            )
+        )
+    if status == 404:
+        return NotFound(_("InvoiceXpress has no such record (404)."))
+    if status == 406:
+        return NotAcceptable(
+            " ".join(messages)
+            or _("InvoiceXpress cannot do this for the document in its current state (406).")
+        )
+    if status == 429:
+        return RateLimited(
+            _(
+                "InvoiceXpress is limiting requests for this company (429). Wait a minute and try again."
+            )
+        )
+    looks_like_html = body.lstrip().startswith("<")
+    if status in (409, 422):
+        if looks_like_html:
+            return BadResponse(
+                _("InvoiceXpress answered HTTP %(status)s with a web page instead of data.")
+                % {"status": status}
+            )
+        cls = Conflict if status == 409 else Rejected
+        return cls(
+            message_for_status(status, messages),
+            errors=messages,
+            code=code,
+            raw=body,
+            status=status,
+        )
+    if status >= 500:
+        return ServerError(
+            message_for_status(status, [] if looks_like_html else messages),
+            errors=messages,
+            code=code,
+            raw=body,
+            status=status,
+        )
+    return BadResponse(message_for_status(status, messages), status=status)
