@@ -6,14 +6,16 @@ problem next to the field instead of a refusal after the fact:
 
 - date and due date dd/mm/yyyy, due date not before date ("Due date must be later than date");
 - retention 0-99.99; client name required, at most 100 characters; email; country from the
-  service's list; Portuguese NIF check digit (python-stdnum);
-- at least one line; quantity > 0; unit price >= 0; discount 0-100; unit and tax from lists;
+  service's list; Portuguese NIF check digit, python-stdnum (in `forms_create_client`);
+- at least one line; quantity > 0; unit price >= 0; discount 0-100; unit and tax from lists
+  (in `forms_create_lines`);
 - an exemption reason when any line is at 0 %; a series that can issue the chosen type;
 - credit notes name the invoice they correct; simplified invoices only for a final consumer
   and within the legal limits.
 
 `DocumentEntry` holds the header form and the lines formset together, because several rules
-need both (exemption, simplified-invoice limits).
+need both (exemption, simplified-invoice limits). What a form starts with is in
+`forms_create_prefill`.
 """
 
 from __future__ import annotations
@@ -24,59 +26,36 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.pt import nif as pt_nif
 
-from invoices import countries, exemptions
-from invoices.ix_records import DOCUMENT_TYPES, Document, Sequence, Tax, format_date
-from invoices.totals import Estimate, LineInput, estimate
+from invoices import exemptions
+from invoices.dates import plausible_year
+from invoices.decimals import LooseDecimalField, plain_decimal
+from invoices.forms_create_client import FINAL_CONSUMER_NIF, ClientFields
+from invoices.forms_create_lines import (
+    ITEM_FIELDS,
+    ITEMS_PREFIX,
+    MAX_LINES,
+    BaseItemFormSet,
+    ItemFormSet,
+    blank_row,
+    default_tax_name,
+)
+from invoices.ix_records import DOCUMENT_TYPES, Sequence, Tax, format_date
+from invoices.totals import Estimate, estimate
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]  # shown and sent as dd/mm/yyyy
 CREATABLE_TYPES = tuple(t for t in DOCUMENT_TYPES if t.can_create)
 NOTE_TYPES = ("credit_notes", "debit_notes")  # carry owner_invoice_id
 OWNER_REQUIRED_TYPES = ("credit_notes",)
 SIMPLIFIED = "simplified_invoices"
-FINAL_CONSUMER_NIF = "999999990"
 # Simplified invoices: retail sales of goods to final consumers up to EUR 1,000; anything
 # else up to EUR 100 (CIVA art. 40). A line in a service-like unit makes the sale a service.
 SIMPLIFIED_LIMIT_GOODS = Decimal("1000")
 SIMPLIFIED_LIMIT_SERVICES = Decimal("100")
 SERVICE_UNITS = frozenset({"service", "hour", "day", "month"})
 MAX_TOTAL = Decimal("1e11")  # the service refuses "Total is too big" from here
-MAX_LINES = 100
-
-UNIT_CHOICES = (
-    ("unit", _("Unit")),
-    ("service", _("Service")),
-    ("hour", _("Hour")),
-    ("day", _("Day")),
-    ("month", _("Month")),
-    ("other", _("Other")),
-)
-ITEM_FIELDS = ("name", "description", "quantity", "unit", "unit_price", "discount", "tax")
-ITEM_DEFAULTS = {"quantity": "1", "unit": "unit", "discount": "0"}
-
-
-class LooseDecimalField(forms.DecimalField):
-    """A DecimalField that also takes the Portuguese way of typing numbers.
-
-    "10,5" and "1.234,56" (comma decimals, dot thousands) as well as "10.5". Without a comma
-    the dot is the decimal point, so "1.234" is one and a bit: the live estimate shows it
-    the Portuguese way ("1,23 €") before anything is sent.
-    """
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if isinstance(value, str) and "," in value:
-            value = value.replace(" ", "").replace("\u00a0", "").replace(".", "").replace(",", ".")
-        return super().to_python(value)
 
 
 def _date_field(label) -> forms.DateField:
@@ -85,45 +64,15 @@ def _date_field(label) -> forms.DateField:
         input_formats=DATE_INPUT_FORMATS,
         widget=forms.DateInput(
             format="%d/%m/%Y",
-            attrs={"placeholder": "dd/mm/aaaa", "inputmode": "numeric", "autocomplete": "off"},
+            attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"},
         ),
         error_messages={"invalid": _("Enter the date as dd/mm/yyyy.")},
+        validators=[plausible_year],
     )
 
 
-def plain_decimal(value: Decimal) -> str:
-    """Decimal as the API takes it: "10.5", never "1E+1"."""
-    text = format(value.normalize(), "f")
-    return text
-
-
-class StyledForm(forms.Form):
-    """Bootstrap classes on every widget, and `is-invalid` on the ones with an error."""
-
-    compact = False  # small controls, labelled by aria-label (table rows)
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        size = "-sm" if self.compact else ""
-        for field in self.fields.values():
-            widget = field.widget
-            if widget.is_hidden:
-                continue
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            widget.attrs["class"] = f"{css} {css}{size}" if size else css
-            if self.compact:
-                widget.attrs.setdefault("aria-label", str(field.label))
-
-    def add_error(self, field, error) -> None:
-        super().add_error(field, error)
-        for name in self.errors:
-            widget = self.fields[name].widget if name in self.fields else None
-            if widget is not None and "is-invalid" not in widget.attrs.get("class", ""):
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
-
-
-class DocumentForm(StyledForm):
-    """The document header and its client."""
+class DocumentForm(ClientFields):
+    """The document header, and its client (fields and NIF check in `ClientFields`)."""
 
     token = forms.UUIDField(widget=forms.HiddenInput)
     doc_type = forms.ChoiceField(
@@ -169,38 +118,6 @@ class DocumentForm(StyledForm):
         help_text=_("Required when a line is at 0 %: the law requires the reason on the invoice."),
     )
 
-    client_name = forms.CharField(
-        label=_("Client name"),
-        max_length=100,
-        error_messages={
-            "required": _("The client's name is required."),
-            "max_length": _(
-                "The client's name can have at most 100 characters (it has %(show_value)d)."
-            ),
-        },
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
-    client_code = forms.CharField(label=_("Client code"), required=False, max_length=50)
-    client_fiscal_id = forms.CharField(
-        label=_("NIF"),
-        required=False,
-        max_length=20,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
-        help_text=_("Empty, or 999999990, for a final consumer."),
-    )
-    client_email = forms.EmailField(
-        label=_("Email"),
-        required=False,
-        error_messages={"invalid": _("Enter a valid email address, like name@example.com.")},
-    )
-    client_address = forms.CharField(label=_("Address"), required=False, max_length=200)
-    client_city = forms.CharField(label=_("City"), required=False, max_length=100)
-    client_postal_code = forms.CharField(label=_("Postal code"), required=False, max_length=20)
-    client_country = forms.ChoiceField(
-        label=_("Country"), initial=countries.DEFAULT_COUNTRY, choices=countries.country_choices
-    )
-    client_phone = forms.CharField(label=_("Phone"), required=False, max_length=30)
-
     def __init__(self, *args, sequences: list[Sequence], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.sequences = {str(s.id): s for s in sequences}
@@ -218,12 +135,6 @@ class DocumentForm(StyledForm):
         self.fields["date"].initial = today
         self.fields["due_date"].initial = today
         self.fields["doc_type"].initial = "invoices"
-
-    def clean_client_name(self) -> str:
-        name = self.cleaned_data["client_name"].strip()
-        if not name:
-            raise ValidationError(_("The client's name is required."))
-        return name
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -250,23 +161,6 @@ class DocumentForm(StyledForm):
                 )
         return data
 
-    def _clean_fiscal_id(self, data: dict[str, Any]) -> None:
-        raw = (data.get("client_fiscal_id") or "").strip()
-        country = data.get("client_country")
-        if not raw:
-            data["client_fiscal_id"] = ""
-            return
-        if country and country != countries.DEFAULT_COUNTRY:
-            data["client_fiscal_id"] = raw  # a foreign VAT number: not ours to check
-            return
-        try:
-            data["client_fiscal_id"] = pt_nif.validate(raw)
-        except StdnumError:
-            self.add_error(
-                "client_fiscal_id",
-                _("This is not a valid Portuguese NIF (9 digits with a matching check digit)."),
-            )
-
     def _clean_sequence(self, data: dict[str, Any]) -> None:
         sequence = self.sequences.get(data.get("sequence") or "")
         doc_type = data.get("doc_type")
@@ -281,104 +175,6 @@ class DocumentForm(StyledForm):
             )
             return
         data["sequence_counter_id"] = counter.sequence_id
-
-
-class ItemForm(StyledForm):
-    compact = True
-
-    name = forms.CharField(
-        label=_("Item"),
-        max_length=200,
-        error_messages={"required": _("Name the item.")},
-    )
-    description = forms.CharField(label=_("Description"), required=False, max_length=1000)
-    quantity = LooseDecimalField(
-        label=_("Quantity"),
-        max_digits=14,
-        decimal_places=4,
-        error_messages={"required": _("Give a quantity.")},
-    )
-    unit = forms.ChoiceField(label=_("Unit"), choices=UNIT_CHOICES, initial="unit")
-    unit_price = LooseDecimalField(
-        label=_("Unit price"),
-        min_value=Decimal("0"),
-        max_digits=18,
-        decimal_places=6,
-        error_messages={
-            "required": _("Give a unit price (0 is fine)."),
-            "min_value": _("The unit price cannot be negative."),
-        },
-    )
-    discount = LooseDecimalField(
-        label=_("Discount %"),
-        required=False,
-        min_value=Decimal("0"),
-        max_value=Decimal("100"),
-        max_digits=5,
-        decimal_places=2,
-        error_messages={
-            "min_value": _("The discount is a percentage between 0 and 100."),
-            "max_value": _("The discount is a percentage between 0 and 100."),
-        },
-    )
-    tax = forms.ChoiceField(label=_("Tax"))
-
-    def __init__(self, *args, taxes: list[Tax], **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.taxes = {t.name: t for t in taxes}
-        self.fields["tax"].choices = [(t.name, t.name) for t in taxes]
-        default = next((t for t in taxes if t.is_default), taxes[0] if taxes else None)
-        self.fields["tax"].initial = default.name if default else ""
-        # Decimals, not strings: a row left at its defaults must compare as unchanged.
-        self.fields["quantity"].initial = Decimal(ITEM_DEFAULTS["quantity"])
-        self.fields["discount"].initial = Decimal(ITEM_DEFAULTS["discount"])
-
-    def clean_quantity(self) -> Decimal:
-        quantity = self.cleaned_data["quantity"]
-        if quantity <= 0:
-            raise ValidationError(_("The quantity must be greater than 0."))
-        return quantity
-
-    def clean_discount(self) -> Decimal:
-        return self.cleaned_data.get("discount") or Decimal("0")
-
-    @property
-    def tax_rate(self) -> Decimal:
-        tax = self.taxes.get(self.cleaned_data.get("tax", ""))
-        return tax.rate if tax else Decimal("0")
-
-    def line_input(self) -> LineInput:
-        data = self.cleaned_data
-        return LineInput(
-            quantity=data["quantity"],
-            unit_price=data["unit_price"],
-            discount=data["discount"],
-            tax_rate=self.tax_rate,
-            tax_name=data["tax"],
-        )
-
-
-class BaseItemFormSet(forms.BaseFormSet):
-    def filled_forms(self) -> list[ItemForm]:
-        """Lines the clerk typed something into (a row left at its defaults is ignored)."""
-        return [f for f in self.forms if f.has_changed()]
-
-    def clean(self) -> None:
-        if any(self.errors):
-            return
-        if not self.filled_forms():
-            raise ValidationError(_("Add at least one line."))
-
-
-ItemFormSet = formset_factory(
-    ItemForm,
-    formset=BaseItemFormSet,
-    extra=0,
-    max_num=MAX_LINES,
-    absolute_max=MAX_LINES,
-    validate_max=True,
-)
-ITEMS_PREFIX = "items"
 
 
 # ---- raw form data: add / remove lines without losing what was typed -------------------
@@ -431,113 +227,6 @@ class RawEntry:
         for i, row in enumerate(self.rows):
             data.update({f"{ITEMS_PREFIX}-{i}-{name}": value for name, value in row.items()})
         return data
-
-
-def blank_row(default_tax: str) -> dict[str, str]:
-    return {
-        "name": "",
-        "description": "",
-        "quantity": ITEM_DEFAULTS["quantity"],
-        "unit": ITEM_DEFAULTS["unit"],
-        "unit_price": "",
-        "discount": ITEM_DEFAULTS["discount"],
-        "tax": default_tax,
-    }
-
-
-def default_tax_name(taxes: list[Tax]) -> str:
-    default = next((t for t in taxes if t.is_default), taxes[0] if taxes else None)
-    return default.name if default else ""
-
-
-def rows_from_document(document: Document, taxes: list[Tax]) -> list[dict[str, str]]:
-    """A document's lines as form rows (a credit note starts as a copy of its invoice)."""
-    names = {t.name for t in taxes}
-    fallback = default_tax_name(taxes)
-    return [
-        {
-            "name": item.name,
-            "description": item.description,
-            "quantity": plain_decimal(item.quantity),
-            "unit": item.unit if item.unit in dict(UNIT_CHOICES) else ITEM_DEFAULTS["unit"],
-            "unit_price": plain_decimal(item.unit_price),
-            "discount": plain_decimal(item.discount),
-            "tax": item.tax_name if item.tax_name in names else fallback,
-        }
-        for item in document.items
-    ]
-
-
-def header_from_document(document: Document) -> dict[str, str]:
-    client = document.client
-    country = countries.canonical_country(client.country) or countries.DEFAULT_COUNTRY
-    return {
-        "owner_invoice_id": str(document.id),
-        "reference": document.reference,
-        "tax_exemption": document.tax_exemption if document.tax_exemption != "M00" else "",
-        "retention": plain_decimal(document.retention) if document.retention else "",
-        "client_name": client.name,
-        "client_code": client.code,
-        "client_fiscal_id": client.fiscal_id,
-        "client_email": client.email,
-        "client_address": client.address,
-        "client_city": client.city,
-        "client_postal_code": client.postal_code,
-        "client_country": country,
-        "client_phone": client.phone,
-    }
-
-
-def raw_from_submission(submission, sequences: list[Sequence]) -> RawEntry:
-    """The form as it was when this submission was sent, rebuilt from what went upstream."""
-    payload = submission.payload or {}
-    client = payload.get("client") or {}
-    series = ""
-    sent_counter = str(payload.get("sequence_id") or "")
-    for sequence in sequences:
-        if any(c.sequence_id == sent_counter for c in sequence.counters):
-            series = str(sequence.id)
-    header = dict.fromkeys(DocumentForm.base_fields, "")
-    header.update(
-        {
-            "token": str(submission.token),
-            "doc_type": submission.document_type,
-            "sequence": series,
-            "owner_invoice_id": str(payload.get("owner_invoice_id") or ""),
-            "date": str(payload.get("date") or ""),
-            "due_date": str(payload.get("due_date") or ""),
-            "reference": str(payload.get("reference") or ""),
-            "observations": str(payload.get("observations") or ""),
-            "retention": str(payload.get("retention") or ""),
-            "tax_exemption": str(payload.get("tax_exemption") or ""),
-        }
-    )
-    for key in (
-        "name",
-        "code",
-        "fiscal_id",
-        "email",
-        "address",
-        "city",
-        "postal_code",
-        "country",
-        "phone",
-    ):
-        header[f"client_{key}"] = str(client.get(key) or "")
-    rows = [
-        {
-            "name": str(item.get("name") or ""),
-            "description": str(item.get("description") or ""),
-            "quantity": str(item.get("quantity") or ""),
-            "unit": str(item.get("unit") or ""),
-            "unit_price": str(item.get("unit_price") or ""),
-            "discount": str(item.get("discount") or "0"),
-            "tax": str((item.get("tax") or {}).get("name") or ""),
-        }
-        for item in payload.get("items") or []
-        if isinstance(item, dict)
-    ]
-    return RawEntry(header=header, rows=rows)
 
 
 # ---- the form and its lines together ----------------------------------------------------
@@ -640,27 +329,7 @@ class DocumentEntry:
     def invoice(self) -> dict[str, Any]:
         """The `invoice` object for `POST /{type}.json`, JSON-ready (strings for numbers)."""
         data = self.form.cleaned_data
-        client = {"name": data["client_name"]}
-        for key in ("code", "fiscal_id", "email", "address", "city", "postal_code", "phone"):
-            value = (data.get(f"client_{key}") or "").strip()
-            if value:
-                client[key] = value
-        client["country"] = data["client_country"]
         lines = self.items.filled_forms()
-        items = []
-        for line in lines:
-            row = line.cleaned_data
-            item = {
-                "name": row["name"].strip(),
-                "unit_price": plain_decimal(row["unit_price"]),
-                "quantity": plain_decimal(row["quantity"]),
-                "unit": row["unit"],
-                "discount": plain_decimal(row["discount"]),
-                "tax": {"name": row["tax"]},
-            }
-            if row.get("description"):
-                item["description"] = row["description"].strip()
-            items.append(item)
         invoice: dict[str, Any] = {
             "date": format_date(data["date"]),
             "due_date": format_date(data["due_date"]),
@@ -677,48 +346,6 @@ class DocumentEntry:
             invoice["tax_exemption"] = data["tax_exemption"]
         if data["doc_type"] in NOTE_TYPES and data.get("owner_invoice_id"):
             invoice["owner_invoice_id"] = data["owner_invoice_id"]
-        invoice["client"] = client
-        invoice["items"] = items
+        invoice["client"] = self.form.api_client()
+        invoice["items"] = [line.api_item() for line in lines]
         return invoice
-
-
-def initial_header(
-    *, sequences: list[Sequence], token: uuid.UUID, doc_type: str = "invoices"
-) -> dict[str, str]:
-    """A fresh form's header, as the strings a browser would send back."""
-    today = format_date(timezone.localdate())
-    default = next((s for s in sequences if s.is_default), sequences[0] if sequences else None)
-    return {
-        "token": str(token),
-        "doc_type": doc_type,
-        "sequence": str(default.id) if default else "",
-        "date": today,
-        "due_date": today,
-        "client_country": countries.DEFAULT_COUNTRY,
-    }
-
-
-class ClientSearchForm(forms.Form):
-    """The client look-up: whatever the clerk is typing into the name or NIF field."""
-
-    client_name = forms.CharField(required=False, max_length=100)
-    client_fiscal_id = forms.CharField(required=False, max_length=20)
-
-    @property
-    def query(self) -> str:
-        if not self.is_valid():
-            return ""
-        return (
-            self.cleaned_data.get("client_name") or self.cleaned_data.get("client_fiscal_id") or ""
-        ).strip()
-
-
-class PrefillForm(forms.Form):
-    """`?type=credit_notes&owner=<id>`: what the "issue a credit note" button links with."""
-
-    type = forms.ChoiceField(required=False, choices=[(t.path, t.label) for t in CREATABLE_TYPES])
-    owner = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
-
-
-class RetryForm(forms.Form):
-    token = forms.UUIDField()

@@ -10,6 +10,8 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from invoices.dates import plausible_year
+from invoices.decimals import LooseDecimalField
 from invoices.ix_records import STATUSES, document_type
 
 DATE_INPUT_FORMAT = "%d/%m/%Y"  # typed and shown the Portuguese way, as the API wants it
@@ -86,15 +88,7 @@ class PtDateField(forms.DateField):
     widget = PtDateInput
     input_formats = [DATE_INPUT_FORMAT]
     default_error_messages = {"invalid": _("Enter a date as dd/mm/yyyy, e.g. 31/01/2025.")}
-
-
-class PtDecimalField(forms.DecimalField):
-    """A money amount typed either way: "1234.50", "1234,50" or "1.234,50"."""
-
-    def to_python(self, value: Any) -> Decimal | None:
-        if isinstance(value, str) and "," in value:
-            value = value.replace(" ", "").replace("\u00a0", "").replace(".", "").replace(",", ".")
-        return super().to_python(value)
+    default_validators = [plausible_year]
 
 
 class DocumentFilterForm(forms.Form):
@@ -125,7 +119,7 @@ class DocumentFilterForm(forms.Form):
     date_to = PtDateField(label=_("Date to"), required=False)
     due_date_from = PtDateField(label=_("Due date from"), required=False)
     due_date_to = PtDateField(label=_("Due date to"), required=False)
-    total_from = PtDecimalField(
+    total_from = LooseDecimalField(
         label=_("Before taxes from"),
         required=False,
         min_value=Decimal("0"),
@@ -133,7 +127,7 @@ class DocumentFilterForm(forms.Form):
         decimal_places=2,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 10}),
     )
-    total_to = PtDecimalField(
+    total_to = LooseDecimalField(
         label=_("Before taxes to"),
         required=False,
         min_value=Decimal("0"),

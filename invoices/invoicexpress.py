@@ -88,7 +88,8 @@ class _Answer:
                 % {"status": self.status}
             )
         try:
-            return json.loads(self.text)
+            # Numbers straight to Decimal: money never passes through float.
+            return json.loads(self.text, parse_float=Decimal)
         except ValueError:
             raise BadResponse(
                 _("InvoiceXpress sent a reply that is not valid JSON (HTTP %(status)s).")

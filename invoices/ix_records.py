@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -144,7 +144,8 @@ def to_date(value: Any) -> dt.date | None:
 
 
 def format_date(value: dt.date) -> str:
-    return value.strftime(DATE_FORMAT)
+    # Not strftime: it does not zero-pad years before 1000 ("01/01/25" for year 25).
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
 
 
 def _text(value: Any) -> str:
@@ -308,6 +309,11 @@ class Document:
         )
 
     @property
+    def safe_permalink(self) -> str:
+        """The link to the document on InvoiceXpress, only if it is a plain https link."""
+        return self.permalink if self.permalink.startswith("https://") else ""
+
+    @property
     def is_draft(self) -> bool:
         return self.status == "draft"
 
@@ -329,7 +335,10 @@ class Document:
         """What the client pays: the total less the withholding on the taxable amount."""
         if not self.retention:
             return self.total
-        return self.total - (self.before_taxes * self.retention / 100).quantize(Decimal("0.01"))
+        withheld = (self.before_taxes * self.retention / 100).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP
+        )
+        return self.total - withheld
 
 
 @dataclass(frozen=True)

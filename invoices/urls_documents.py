@@ -14,7 +14,7 @@ urlpatterns = [
         name="document_export",
     ),
     path(
-        "c/<slug:account_slug>/documents/<slug:type_path>/<int:document_id>/",
+        "c/<slug:account_slug>/documents/<slug:type_path>/<upstream_id:document_id>/",
         views_documents.document_detail,
         name="document_detail",
     ),

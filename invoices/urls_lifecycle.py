@@ -3,7 +3,7 @@ from django.urls import path
 from invoices import views_lifecycle
 from invoices.lifecycle import Action
 
-DOCUMENT = "c/<slug:account_slug>/documents/<slug:type_path>/<int:document_id>/"
+DOCUMENT = "c/<slug:account_slug>/documents/<slug:type_path>/<upstream_id:document_id>/"
 
 urlpatterns = [
     path(

@@ -14,12 +14,12 @@ urlpatterns = [
         name="sequence_create",
     ),
     path(
-        "c/<slug:account_slug>/sequences/<int:sequence_id>/register/",
+        "c/<slug:account_slug>/sequences/<upstream_id:sequence_id>/register/",
         views_sequences.sequence_register,
         name="sequence_register",
     ),
     path(
-        "c/<slug:account_slug>/sequences/<int:sequence_id>/set-default/",
+        "c/<slug:account_slug>/sequences/<upstream_id:sequence_id>/set-default/",
         views_sequences.sequence_set_default,
         name="sequence_set_default",
     ),

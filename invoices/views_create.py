@@ -1,7 +1,8 @@
 """Create a document: the form (lines added and removed server-side), the client look-up,
 the live estimate, and the outcome of a submission (created, refused, unknown, pending).
 
-HTTP glue only: the rules are in `forms_create`, the once-only create in `services`.
+HTTP glue only: the rules are in `forms_create` (and its `forms_create_*` parts), the once-only
+create in `services`.
 """
 
 from __future__ import annotations
@@ -21,13 +22,11 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from invoices import company_cache, countries, services
 from invoices.access import get_account_for_user
-from invoices.forms_create import (
-    NOTE_TYPES,
-    ClientSearchForm,
-    DocumentEntry,
+from invoices.forms_create import NOTE_TYPES, DocumentEntry, RawEntry
+from invoices.forms_create_client import ClientSearchForm
+from invoices.forms_create_lines import default_tax_name
+from invoices.forms_create_prefill import (
     PrefillForm,
-    RawEntry,
-    default_tax_name,
     header_from_document,
     initial_header,
     raw_from_submission,

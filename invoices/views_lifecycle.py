@@ -1,5 +1,7 @@
-"""A document's lifecycle: finalize, delete a draft, cancel, settle, unsettle; its PDF; and
-finalizing many drafts at once.
+"""A document's lifecycle pages: finalize, delete a draft, cancel, settle, unsettle; its PDF;
+and finalizing many drafts at once. HTTP glue only: the rules are in `lifecycle`, what the
+page shows in `lifecycle_pages`, the changes in `state_changes`, `document_pdf` and
+`bulk_finalize`.
 
 With htmx an action answers with the re-rendered `#document-header` (the confirm panel and
 every message live inside it); without JavaScript it is a plain POST, a redirect to the
@@ -11,8 +13,7 @@ here and not only by hiding a button.
 from __future__ import annotations
 
 import io
-import re
-from dataclasses import dataclass
+import time
 from typing import Any
 
 from django.contrib import messages
@@ -24,34 +25,40 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 from django_htmx.middleware import HtmxDetails
 
-from invoices import company_cache, lifecycle
+from invoices import lifecycle, state_changes
 from invoices.access import get_account_for_user
-from invoices.forms_lifecycle import (
-    MAX_PDF_POLLS,
-    BulkFinalizeForm,
-    BulkSelectForm,
-    PdfForm,
-    StateChangeForm,
-)
-from invoices.ix_errors import BadResponse, InvoiceXpressError, NotAcceptable, NotFound
-from invoices.ix_records import GETTABLE_TYPE_PATHS, CodeStatus, Document, DocumentType
-from invoices.ix_records import document_type as get_document_type
-from invoices.lifecycle import (
-    SPECS,
-    Action,
-    ActionSpec,
+from invoices.bulk_finalize import (
     BulkOutcome,
     Drafts,
-    NextNumber,
-    PdfButton,
-    document_url,
+    budget_seconds,
+    bulk_finalize,
+    can_finalize,
+    draft_rows,
+    list_drafts,
+    outcome_counts,
 )
-from invoices.models import Account, AuditEntry, Role
+from invoices.document_pdf import pdf_download, pdf_poll
+from invoices.forms_lifecycle import BulkFinalizeForm, BulkSelectForm, PdfForm, StateChangeForm
+from invoices.ix_errors import InvoiceXpressError, NotFound
+from invoices.ix_records import GETTABLE_TYPE_PATHS, Document, DocumentType
+from invoices.ix_records import document_type as get_document_type
+from invoices.lifecycle import SPECS, Action, ActionSpec
+from invoices.lifecycle_pages import (
+    Notice,
+    Panel,
+    atcud_status,
+    check_again_url,
+    confirm_panel,
+    document_url,
+    not_possible_text,
+    offer_for,
+    pdf_buttons,
+)
+from invoices.models import Account, Role
 
 HEADER = "invoices/_document_header.html"
 CONFIRM_PAGE = "invoices/_lifecycle_confirm.html"
@@ -63,26 +70,6 @@ BULK_RESULTS = "invoices/_bulk_finalize_results.html"
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
-
-
-@dataclass(frozen=True)
-class Notice:
-    """A message shown inside #document-header (htmx answers skip the layout's messages)."""
-
-    level: str  # Bootstrap alert colour: success, danger, warning, info
-    text: str  # the service's own words are in it (ix_errors.message_for_status)
-    check_again_url: str = ""  # offered when the outcome is unknown: re-read, never resend
-
-
-@dataclass(frozen=True)
-class Panel:
-    """The confirm step of one action, shown inside #document-header."""
-
-    spec: ActionSpec
-    form: StateChangeForm
-    url: str
-    next_number: NextNumber | None = None
-    next_number_error: str = ""
 
 
 # ---- helpers ------------------------------------------------------------------------------
@@ -102,23 +89,13 @@ def _kind(type_path: str) -> DocumentType:
     return get_document_type(type_path)
 
 
-def _atcud_status(atcud: str) -> str:
-    # The header's `atcud_status`, as the Documents page computes it for its own render.
-    code = (atcud or "").strip().upper()
-    if code.startswith("N/D"):
-        return CodeStatus.NOT_REGISTERED
-    if code.startswith("N/A"):
-        return CodeStatus.NOT_APPLICABLE
-    return CodeStatus.REGISTERED if code else ""
-
-
 def _header_context(account: Account, doc: Document, **extra: Any) -> dict[str, Any]:
     return {
         "account": account,
         "nav": "documents",
         "doc": doc,
         "overdue": doc.is_overdue(timezone.localdate()),
-        "atcud_status": _atcud_status(doc.atcud),
+        "atcud_status": atcud_status(doc.atcud),
         "list_url": reverse("invoices:document_list", args=[account.slug]),
         "detail_url": document_url(account, doc.type.path, doc.id),
         **extra,
@@ -143,10 +120,6 @@ def _panel_only(request: HttpRequest, account: Account, notice: Notice) -> HttpR
     retarget(response, "#lifecycle-panel")
     reswap(response, "outerHTML")
     return _private(response)
-
-
-def _check_again_url(account: Account, kind: DocumentType, document_id: int) -> str:
-    return document_url(account, kind.path, document_id, "document_header") + "?check=1"
 
 
 def _check_role(
@@ -195,10 +168,10 @@ def document_change_state(
         if not request.htmx:
             messages.error(request, text)
             return redirect(detail_url)
-        check = _check_again_url(account, kind, document_id)
+        check = check_again_url(account, kind, document_id)
         return _panel_only(request, account, Notice("danger", text, check_again_url=check))
 
-    offer = lifecycle.offer_for(account, request.user, doc, timezone.localdate())
+    offer = offer_for(account, request.user, doc, timezone.localdate())
     if not offer.allows(act):
         return _not_possible(request, account, doc, act)
 
@@ -206,7 +179,7 @@ def document_change_state(
     if request.method == "GET" or not form.is_valid():
         return _ask(request, account, doc, spec, form)
 
-    result = lifecycle.document_change_state(
+    result = state_changes.document_change_state(
         account=account, user=request.user, doc=doc, action=act, message=form.message
     )
     if result.ok and act == Action.DELETE:
@@ -225,7 +198,7 @@ def document_change_state(
         notice = Notice(
             "warning" if result.unknown else "danger",
             result.message,
-            check_again_url=_check_again_url(account, kind, doc.id) if result.unknown else "",
+            check_again_url=check_again_url(account, kind, doc.id) if result.unknown else "",
         )
     return _header(request, account, result.document or doc, notice=notice)
 
@@ -238,17 +211,7 @@ def _ask(
     form: StateChangeForm,
 ) -> HttpResponse:
     """The confirm step: a panel in the header (htmx) or the document page with it open."""
-    panel_args: dict[str, Any] = {}
-    if spec.action == Action.FINALIZE:
-        try:
-            # Fresh, not cached: the number shown is the one it takes (unless someone else
-            # finalizes on the same series first). This also refreshes the shared cache.
-            sequences = company_cache.get_sequences(account, refresh=True)
-        except InvoiceXpressError as exc:
-            panel_args["next_number_error"] = exc.message
-        else:
-            panel_args["next_number"] = lifecycle.next_number(doc, sequences)
-    panel = Panel(spec, form, request.path, **panel_args)
+    panel = confirm_panel(account, doc, spec, form, request.path)
     if request.htmx and request.method == "GET":
         # The button asked for the panel only (hx-target="#lifecycle-panel").
         context = _header_context(account, doc, lifecycle_panel=panel)
@@ -264,16 +227,7 @@ def _not_possible(
     request: HtmxHttpRequest, account: Account, doc: Document, action: Action
 ) -> HttpResponse:
     """The document has moved on (another tab, another person), or our cancel rule closed."""
-    if action == Action.CANCEL and Action.CANCEL in lifecycle.table_actions(doc):
-        text = _(
-            "%(number)s can no longer be canceled: it was sent to the client or is dated before "
-            "today, so it may have been communicated to the Tax Authority. Correct it with a "
-            "credit note instead."
-        ) % {"number": doc.display_number}
-    else:
-        text = _(
-            "Not possible now: this %(kind)s is “%(status)s”. The page shows its current state."
-        ) % {"kind": str(doc.type.label).lower(), "status": doc.status}
+    text = not_possible_text(doc, action)
     if not request.htmx:
         messages.warning(request, text)
         return redirect(document_url(account, doc.type.path, doc.id))
@@ -299,7 +253,7 @@ def document_header(
     except NotFound:
         return _gone(request, account)
     except InvoiceXpressError as exc:
-        check = _check_again_url(account, kind, document_id)
+        check = check_again_url(account, kind, document_id)
         return _panel_only(request, account, Notice("danger", exc.message, check_again_url=check))
     notice = None
     if request.GET.get("check") == "1":
@@ -314,38 +268,6 @@ def document_header(
 # ---- PDF ------------------------------------------------------------------------------------
 
 
-def _pdf_filename(doc: Document, second_copy: bool) -> str:
-    """ "FT A/29" -> "FT_A-29.pdf"; only safe characters reach the header."""
-    name = doc.display_number.replace(" ", "_").replace("/", "-")
-    name = re.sub(r"[^A-Za-z0-9_.-]", "", name) or f"document-{doc.id}"
-    return f"{name}{'_2via' if second_copy else ''}.pdf"
-
-
-def _audit_pdf(
-    request: HttpRequest,
-    account: Account,
-    kind: DocumentType,
-    document_id: int,
-    outcome: str,
-    *,
-    target: str = "",
-    detail: str = "",
-) -> None:
-    AuditEntry.record(
-        account=account,
-        user=request.user,
-        action="document.pdf",
-        outcome=outcome,
-        document_type=kind.name,
-        document_id=document_id,
-        target=target,
-        detail=detail,
-    )
-
-
-DRAFT_HAS_NO_PDF = gettext_lazy("A draft has no PDF yet: finalize it first.")
-
-
 @require_GET
 @login_required
 def document_pdf(
@@ -358,52 +280,26 @@ def document_pdf(
     account = get_account_for_user(request, account_slug)
     kind = _kind(type_path)
     second_copy, attempt = PdfForm(request.GET).values()
-    original, copy = lifecycle.pdf_buttons(account, kind.path, document_id)
-    button = copy if second_copy else original
-    detail_url = document_url(account, kind.path, document_id)
-    state, message = "ready", ""
-    try:
-        result = account.client().pdf(document_id, second_copy=second_copy)
-    except NotAcceptable:
-        state, message = "unavailable", str(DRAFT_HAS_NO_PDF)
-    except NotFound:
-        state, message = "failed", _("InvoiceXpress no longer has this document (404).")
-    except InvoiceXpressError as exc:
-        state, message = "failed", exc.message
-    else:
-        if not result.ready:
-            attempt += 1
-            state = "pending" if attempt < MAX_PDF_POLLS else "gave_up"
-            if state == "gave_up":
-                message = _("InvoiceXpress is still rendering the PDF. Try again in a minute.")
-    if state in ("unavailable", "failed"):
-        _audit_pdf(
-            request,
-            account,
-            kind,
-            document_id,
-            AuditEntry.Outcome.FAILED,
-            detail=message + (" " + _("(second copy)") if second_copy else ""),
-        )
+    original, copy = pdf_buttons(account, kind.path, document_id)
+    button = pdf_poll(
+        account=account,
+        user=request.user,
+        kind=kind,
+        document_id=document_id,
+        button=copy if second_copy else original,
+        attempt=attempt,
+    )
     if not request.htmx:
-        if state == "ready":
+        if button.state == "ready":
             return redirect(button.download_url)
-        if state == "pending":
+        if button.state == "pending":
             messages.info(
                 request,
                 _("InvoiceXpress is rendering the PDF. Try again in a few seconds."),
             )
         else:
-            messages.error(request, message)
-        return redirect(detail_url)
-    button = PdfButton(
-        second_copy,
-        button.url,
-        button.download_url,
-        state=state,
-        attempt=attempt,
-        message=message,
-    )
+            messages.error(request, button.message)
+        return redirect(document_url(account, kind.path, document_id))
     return _private(render(request, PDF_BUTTON, {"account": account, "pdf": button}))
 
 
@@ -417,49 +313,28 @@ def document_pdf_download(
     kind = _kind(type_path)
     second_copy, _attempt = PdfForm(request.GET).values()
     detail_url = document_url(account, kind.path, document_id)
-    client = account.client()
-    doc: Document | None = None
     try:
-        # Reading the document checks the type and id belong together (the PDF endpoint
-        # takes the id alone) and names the file.
-        doc = client.get_document(kind.path, document_id)
-        result = client.pdf(doc.id, second_copy=second_copy)
-        if not result.ready:
-            messages.info(
-                request, _("InvoiceXpress is still rendering the PDF. Try again in a few seconds.")
-            )
-            return redirect(detail_url)
-        content = client.download(result.url)
-        if not content.startswith(b"%PDF"):
-            raise BadResponse(_("InvoiceXpress sent a file that is not a PDF."))
+        download = pdf_download(
+            account=account,
+            user=request.user,
+            kind=kind,
+            document_id=document_id,
+            second_copy=second_copy,
+        )
     except NotFound:
         return _gone(request, account)
-    except InvoiceXpressError as exc:
-        text = str(DRAFT_HAS_NO_PDF) if isinstance(exc, NotAcceptable) else exc.message
-        _audit_pdf(
-            request,
-            account,
-            kind,
-            document_id,
-            AuditEntry.Outcome.FAILED,
-            target=doc.display_number if doc else "",
-            detail=text,
+    if download.rendering:
+        messages.info(
+            request, _("InvoiceXpress is still rendering the PDF. Try again in a few seconds.")
         )
-        messages.error(request, text)
         return redirect(detail_url)
-    _audit_pdf(
-        request,
-        account,
-        kind,
-        doc.id,
-        AuditEntry.Outcome.OK,
-        target=doc.display_number,
-        detail=_("second copy") if second_copy else "",
-    )
+    if download.error:
+        messages.error(request, download.error)
+        return redirect(detail_url)
     response = FileResponse(
-        io.BytesIO(content),
+        io.BytesIO(download.content),
         as_attachment=True,
-        filename=_pdf_filename(doc, second_copy),
+        filename=download.filename,
         content_type="application/pdf",
     )
     patch_cache_control(response, private=True, no_store=True)
@@ -474,6 +349,7 @@ def document_pdf_download(
 def document_bulk_finalize(request: HtmxHttpRequest, account_slug: str) -> HttpResponse:
     """The company's drafts with checkboxes; the chosen ones finalized oldest first."""
     account = get_account_for_user(request, account_slug, role=Role.MANAGER)
+    started = time.monotonic()  # the run's time budget counts the draft list too
     posted = request.method == "POST"
     form = BulkFinalizeForm(request.POST if posted else None)
     context: dict[str, Any] = {
@@ -483,55 +359,37 @@ def document_bulk_finalize(request: HtmxHttpRequest, account_slug: str) -> HttpR
         "list_url": reverse("invoices:document_list", args=[account.slug]),
         "here": reverse("invoices:document_bulk_finalize", args=[account.slug]),
         "selected": set(),
+        "budget_seconds": budget_seconds(),
     }
     drafts: Drafts | None = None
     try:
-        drafts = lifecycle.list_drafts(account)
+        drafts = list_drafts(account)
     except InvoiceXpressError as exc:
         context["error"] = exc
         if posted and request.htmx:  # the answer is the results fragment only
             context["results_error"] = exc
     if posted and drafts is not None and form.is_valid():
-        rows = lifecycle.bulk_finalize(
+        run = bulk_finalize(
             account=account,
             user=request.user,
             drafts=drafts,
             selected=form.cleaned_data["documents"],
+            started=started,
         )
-        gone = {r.document_id for r in rows if r.outcome == BulkOutcome.FINALIZED}
-        drafts = Drafts(
-            documents=tuple(d for d in drafts.documents if d.id not in gone),
-            total=max(drafts.total - len(gone), 0),
+        drafts = drafts.without(
+            {r.document_id for r in run.rows if r.outcome == BulkOutcome.FINALIZED}
         )
-        context["results"] = rows
-        context["summary"] = _summary(rows)
+        context["results"] = run.rows
+        context["run"] = run
+        context["summary"] = outcome_counts(run.rows)
         context["oob_form"] = bool(request.htmx)
+        # What the time budget left out stays ticked: running again is one click.
+        context["selected"] = set(run.left_for_next_run)
     elif posted:  # keep what was ticked while the form is shown again with its error
         context["selected"] = set(request.POST.getlist("documents"))
     elif BulkSelectForm(request.GET).select_all and drafts is not None:
-        context["selected"] = {d.id for d in drafts.documents if lifecycle.can_finalize(d)}
+        context["selected"] = {d.id for d in drafts.documents if can_finalize(d)}
     context["drafts"] = drafts
-    context["rows"] = _draft_rows(account, drafts, context["selected"]) if drafts else []
+    context["rows"] = draft_rows(account, drafts, context["selected"]) if drafts else []
     template = BULK_RESULTS if request.htmx and posted else BULK_PAGE
     return _private(render(request, template, context))
-
-
-def _summary(rows: list[lifecycle.BulkRow]) -> dict[str, int]:
-    counts = {outcome.value: 0 for outcome in BulkOutcome}
-    for row in rows:
-        counts[row.outcome.value] += 1
-    return counts
-
-
-def _draft_rows(account: Account, drafts: Drafts, selected: set) -> list[dict[str, Any]]:
-    return [
-        {
-            "doc": doc,
-            "finalizable": lifecycle.can_finalize(doc),
-            "checked": doc.id in selected or str(doc.id) in selected,
-            "url": document_url(account, doc.type.path, doc.id)
-            if doc.type.path in GETTABLE_TYPE_PATHS
-            else "",
-        }
-        for doc in drafts.documents
-    ]

@@ -159,3 +159,39 @@ def test_the_audit_log_is_append_only(cast):
     with pytest.raises(Exception, match="append-only"):
         AuditEntry.objects.update(outcome="failed")
     assert AuditEntry.objects.get().outcome == AuditEntry.Outcome.OK
+
+
+@pytest.mark.django_db
+def test_add_account_reads_the_key_from_stdin_or_the_environment(monkeypatch):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("key-from-stdin\n"))
+    call_command(
+        "add_account", "--name", "A", "--account-name", "a", "--slug", "a", "--api-key-stdin"
+    )
+    assert Account.objects.get(slug="a").api_key == "key-from-stdin"
+    monkeypatch.setenv("IX_KEY", "key-from-env")
+    call_command(
+        "add_account",
+        "--name",
+        "B",
+        "--account-name",
+        "b",
+        "--slug",
+        "b",
+        "--api-key-env",
+        "IX_KEY",
+    )
+    assert Account.objects.get(slug="b").api_key == "key-from-env"
+    with pytest.raises(CommandError, match="empty"):
+        call_command(
+            "add_account",
+            "--name",
+            "C",
+            "--account-name",
+            "c",
+            "--slug",
+            "c",
+            "--api-key-env",
+            "UNSET_VAR",
+        )

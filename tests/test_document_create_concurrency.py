@@ -23,8 +23,8 @@ from invoices.models import AuditEntry
 from invoices.submissions import Submission
 from sandbox import faults
 from sandbox.models import SandboxDocument
+from tests.create_helpers import live_form_data as form_data
 from tests.documents_helpers import spy_on_upstream
-from tests.test_document_create_live import form_data
 
 CONCURRENT = 50
 

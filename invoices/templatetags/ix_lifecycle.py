@@ -2,14 +2,15 @@
 
 A tag because `_document_actions.html` is included by the Documents pages, whose views
 pass only `doc` and `account`: the table, the cancel rule and the roles stay in
-`invoices.lifecycle`, not in template if-chains.
+`invoices.lifecycle` (turned into buttons by `invoices.lifecycle_pages`), not in template
+if-chains.
 """
 
 from django import template
 from django.utils import timezone
 
 from invoices.ix_records import Document
-from invoices.lifecycle import Offer, offer_for
+from invoices.lifecycle_pages import Offer, offer_for
 from invoices.models import Account
 
 register = template.Library()

@@ -1,3 +1,6 @@
+import os
+import sys
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -16,8 +19,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--account-name", required=True, help="The InvoiceXpress account (sub-domain)"
         )
-        parser.add_argument(
-            "--api-key", required=True, help="The account's API key (stored encrypted)"
+        key = parser.add_mutually_exclusive_group(required=True)
+        key.add_argument(
+            "--api-key",
+            help="The account's API key (stored encrypted). Prefer --api-key-stdin or "
+            "--api-key-env: a command-line argument stays in shell history and `ps`.",
+        )
+        key.add_argument(
+            "--api-key-stdin", action="store_true", help="Read the API key from standard input"
+        )
+        key.add_argument(
+            "--api-key-env", metavar="VARIABLE", help="Read the API key from this variable"
         )
         parser.add_argument(
             "--base-url", default="", help="Override https://ACCOUNT.app.invoicexpress.com"
@@ -33,6 +45,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        options["api_key"] = self._api_key(options)
         slug = options["slug"] or slugify(options["name"])[:60]
         if not slug:
             raise CommandError("The name gives an empty slug: pass --slug.")
@@ -60,6 +73,17 @@ class Command(BaseCommand):
         )
         for user, role in members:
             self.stdout.write(f"  {user.get_username()}: {role}")
+
+    def _api_key(self, options) -> str:
+        if options.get("api_key_stdin"):
+            key = sys.stdin.readline().strip()
+        elif options.get("api_key_env"):
+            key = os.environ.get(options["api_key_env"], "").strip()
+        else:
+            key = (options.get("api_key") or "").strip()
+        if not key:
+            raise CommandError("The API key is empty.")
+        return key
 
     def _parse_member(self, spec: str):
         username, sep, role = spec.partition(":")
