@@ -60,6 +60,7 @@ class SandboxAccountAdmin(admin.ModelAdmin):
                     "has_open_activity",
                     "sequence_registering_seconds",
                     "mb_references",
+                    "loose_types",
                     "pdf_pending_calls",
                     "saft_pending_calls",
                 ]

@@ -10,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from sandbox import faults
 from sandbox.locking import one_at_a_time
+from sandbox.loose import loosen_response
 from sandbox.models import FaultMode, SandboxAccount
 from sandbox.responses import errors_response, not_found_page
 
@@ -54,6 +55,8 @@ def sandbox_api(*methods: str):
                 return faults.fault_response(mode)
             with one_at_a_time():  # never around a sleep: it would stall every request
                 response = view(request, account, **kwargs)
+            if account.loose_types:
+                response = loosen_response(response)
             return faults.break_json(response) if mode == FaultMode.BROKEN_JSON else response
 
         return wrapper

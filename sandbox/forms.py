@@ -12,6 +12,7 @@ CONTROL_FIELDS = [
     "has_open_activity",
     "sequence_registering_seconds",
     "mb_references",
+    "loose_types",
     "pdf_pending_calls",
     "saft_pending_calls",
 ]

@@ -196,3 +196,33 @@ def test_a_timeout_is_unreachable_and_a_post_is_not_resent(live_company):
         client.create_document("invoices", INVOICE, proprietary_uid="uid-timeout")
     assert caught.value.timed_out
     assert client.calls == 1
+
+
+def test_loose_number_types_over_real_http_parse_the_same(live_company, client):
+    """NOTES.md: pagination may come as strings, tax values as strings or ""."""
+    created = client.create_document("invoices", INVOICE, proprietary_uid="uid-loose")
+    strict_page = client.list_documents(per_page=5)
+    strict_taxes = client.list_taxes()
+    live_company.sandbox.loose_types = True
+    live_company.sandbox.save(update_fields=["loose_types"])
+
+    import requests
+
+    raw = requests.get(
+        f"{live_company.account.api_base_url}/invoices.json",
+        params={"api_key": "acme-key", "per_page": 5},
+        timeout=5,
+    ).json()
+    assert raw["pagination"]["per_page"] == "5"  # the sandbox really sends strings now
+    assert isinstance(raw["invoices"][0]["items"][0]["tax"]["value"], str)
+
+    assert client.list_documents(per_page=5) == strict_page
+    assert client.get_document("invoices", created.id) == created
+    loose_taxes = client.list_taxes()
+    assert [(t.name, t.rate) for t in loose_taxes] == [
+        ("IVA23", Decimal("23.0")),
+        ("IVA13", Decimal("13.0")),
+        ("IVA6", Decimal("6.0")),
+        ("Isento", Decimal("0")),  # sent as ""
+    ]
+    assert [t.rate for t in loose_taxes] == [t.rate for t in strict_taxes]

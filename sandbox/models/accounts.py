@@ -64,6 +64,11 @@ class SandboxAccount(models.Model):
     mb_references = models.BooleanField(
         "MB references", default=False, help_text="Finalized invoices get a Multibanco reference."
     )
+    loose_types = models.BooleanField(
+        "loose number types",
+        default=False,
+        help_text='Send pagination as strings and tax values as strings or "", as the service may.',
+    )
     pdf_pending_calls = models.PositiveSmallIntegerField(
         "PDF pending calls",
         default=2,
