@@ -22,7 +22,7 @@ from invoices.state_changes import document_change_state
 
 # One run is one request: each write may wait IXPORTAL_READ_TIMEOUT (20 s), and a worker
 # killed by its timeout mid-write leaves no page and no trace of that write. So a run stops
-# starting new writes after this many seconds (the setting IXPORTAL_BULK_FINALIZE_SECONDS).
+# starting new writes after settings.IXPORTAL_BULK_FINALIZE_SECONDS.
 DEFAULT_BUDGET_SECONDS = 20
 MAX_DRAFT_PAGES = 5  # 500 drafts; more than that and the page says the list is incomplete
 DRAFTS_PER_PAGE = 100
@@ -102,7 +102,7 @@ class BulkRun:
 
 
 def budget_seconds() -> float:
-    return getattr(settings, "IXPORTAL_BULK_FINALIZE_SECONDS", DEFAULT_BUDGET_SECONDS)
+    return settings.IXPORTAL_BULK_FINALIZE_SECONDS
 
 
 def series_key(doc: Document) -> tuple[str, str]:

@@ -102,10 +102,15 @@ def failure(exc: InvoiceXpressError, action: Action) -> ChangeResult:
 def document_change_state(
     *, account: Account, user: Any, doc: Document, action: Action, message: str = ""
 ) -> ChangeResult:
-    """Ask InvoiceXpress for one state change of `doc` and record it in the audit log."""
+    """Ask InvoiceXpress for one state change of `doc` and record it in the audit log.
+
+    Every call that may have reached InvoiceXpress is audited, even when it ends in an
+    exception this function does not expect: that is recorded as unknown, then re-raised.
+    """
     spec = SPECS[action]
+    client = account.client()
     try:
-        changed = account.client().change_state(doc.type.path, doc.id, spec.state, message)
+        changed = client.change_state(doc.type.path, doc.id, spec.state, message)
     except NotFound:
         if action != Action.DELETE:
             result = ChangeResult(
@@ -118,16 +123,45 @@ def document_change_state(
             result = ChangeResult(AuditEntry.Outcome.OK, str(_DONE[Action.DELETE]))
     except InvoiceXpressError as exc:
         result = failure(exc, action)
+    except BaseException as exc:
+        # A bug, or SystemExit when gunicorn kills a worker that overran its timeout: the
+        # write may have gone through. Only the class name: an exception's text may hold a
+        # URL, hence the api_key.
+        unexpected = ChangeResult(
+            AuditEntry.Outcome.UNKNOWN,
+            _(
+                "The request stopped unexpectedly (%(error)s) while waiting for InvoiceXpress: "
+                "we do not know whether the document was %(verb)s."
+            )
+            % {"error": type(exc).__name__, "verb": _VERBS[action]},
+        )
+        _audit(
+            account=account, user=user, doc=doc, action=action, message=message, result=unexpected
+        )
+        raise
     else:
         result = ChangeResult(
             AuditEntry.Outcome.OK, success_message(action, changed), document=changed
         )
+    _audit(account=account, user=user, doc=doc, action=action, message=message, result=result)
     if result.ok and action == Action.FINALIZE:
         company_cache.forget_sequences(account)  # its counter moved on
+    return result
+
+
+def _audit(
+    *,
+    account: Account,
+    user: Any,
+    doc: Document,
+    action: Action,
+    message: str,
+    result: ChangeResult,
+) -> None:
     AuditEntry.record(
         account=account,
         user=user,
-        action=spec.audit_action,
+        action=SPECS[action].audit_action,
         outcome=result.outcome,
         document_type=doc.type.name,
         document_id=doc.id,
@@ -137,4 +171,3 @@ def document_change_state(
         else (result.document or doc).display_number,
         detail=message if result.ok else " ".join(filter(None, (message, result.message))),
     )
-    return result

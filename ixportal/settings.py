@@ -48,6 +48,9 @@ IXPORTAL_SANDBOX = env.bool("IXPORTAL_SANDBOX", default=False)
 # Where the demo accounts point: this server's own sandbox.
 IXPORTAL_SANDBOX_URL = env.str("IXPORTAL_SANDBOX_URL", default="http://127.0.0.1:8000/sandbox/")
 
+# Bulk finalize: the longest one request spends starting finalizations (then "run again").
+IXPORTAL_BULK_FINALIZE_SECONDS = env.int("IXPORTAL_BULK_FINALIZE_SECONDS", default=20)
+
 # SAF-T exports: how often a pending export is checked, and when to give up.
 IXPORTAL_SAFT_POLL_SECONDS = env.int("IXPORTAL_SAFT_POLL_SECONDS", default=5)
 IXPORTAL_SAFT_MAX_WAIT_SECONDS = env.int("IXPORTAL_SAFT_MAX_WAIT_SECONDS", default=15 * 60)

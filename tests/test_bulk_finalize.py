@@ -81,20 +81,65 @@ def test_drafts_are_finalized_in_date_order_whatever_order_they_were_made(manage
     assert {e.outcome for e in entries} == {"ok"}
 
 
-def test_a_refusal_does_not_stop_the_others(manager, live_company):
+def series_ids(company) -> tuple[str, str]:
+    """The invoice counter of the default series, and of a second series "B"."""
+    client = company.account.client()
+    (default,) = client.list_sequences()
+    other = client.create_sequence("B", make_default=False)
+    return default.counter("invoice").sequence_id, other.counter("invoice").sequence_id
+
+
+def test_a_refusal_holds_back_its_series_but_not_other_types(manager, live_company):
     first = create_draft(live_company)
     live_company.account.client().change_state("invoices", first.id, "finalized")
     too_old = create_draft(live_company, date=days_ago(2))  # before the series' last date
-    b = create_draft(live_company)
+    b = create_draft(live_company, "invoice_receipts")
     c = create_draft(live_company)
     html = manager.post(URL, {"documents": [c.id, too_old.id, b.id]}, headers=HTMX).content.decode()
-    assert result_rows(html) == [(too_old.id, "refused"), (b.id, "finalized"), (c.id, "finalized")]
+    assert result_rows(html) == [
+        (too_old.id, "refused"),
+        (b.id, "finalized"),
+        (c.id, "not_attempted"),
+    ]
     assert "Date can&#x27;t be earlier than" in html
+    assert f"an earlier draft of this series (Invoice {too_old.id}) could not be finalized" in html
     assert sandbox_doc(too_old.id).status == "draft"
-    assert (sandbox_doc(b.id).number, sandbox_doc(c.id).number) == (2, 3)
-    assert "2 finalized" in html and "1 refused" in html
-    # The refused draft stays in the list.
+    assert sandbox_doc(c.id).status == "draft"
+    assert "1 finalized" in html and "1 refused" in html and "1 not attempted" in html
+    # The refused and the held-back drafts stay in the list.
     assert f'name="documents" value="{too_old.id}"' in html
+    assert f'name="documents" value="{c.id}"' in html
+
+
+@pytest.mark.parametrize(("mode", "outcome"), [("422_a", "refused"), ("500", "unknown")])
+def test_a_draft_that_fails_is_never_overtaken_by_a_later_one_of_its_series(
+    manager, live_company, mode, outcome
+):
+    default_series, series_b = series_ids(live_company)
+    older = create_draft(live_company, date=days_ago(3), sequence_id=series_b)
+    on_default = create_draft(live_company, date=days_ago(2), sequence_id=default_series)
+    receipt = create_draft(live_company, "invoice_receipts", date=days_ago(2))
+    newer = create_draft(live_company, date=days_ago(1), sequence_id=series_b)
+    faults.inject("acme", mode, count=1, path_prefix=f"invoices/{older.id}/change-state")
+    chosen = [older.id, on_default.id, receipt.id, newer.id]
+    html = manager.post(URL, {"documents": chosen}, headers=HTMX).content.decode()
+    assert result_rows(html) == [
+        (older.id, outcome),
+        (on_default.id, "finalized"),  # another series of the same type goes on
+        (receipt.id, "finalized"),  # and so does another type
+        (newer.id, "not_attempted"),
+    ]
+    assert "finalizing a later one would block it for good" in html
+    assert sandbox_doc(older.id).status == "draft"
+    assert sandbox_doc(newer.id).status == "draft"
+    # So the older one can still be finalized once the cause is gone, and then the newer.
+    faults.clear("acme")
+    again = manager.post(URL, {"documents": [older.id, newer.id]}, headers=HTMX)
+    assert result_rows(again.content.decode()) == [
+        (older.id, "finalized"),
+        (newer.id, "finalized"),
+    ]
+    assert (sandbox_doc(older.id).number, sandbox_doc(newer.id).number) == (1, 2)
 
 
 def test_a_timeout_stops_the_batch_and_the_rest_are_not_attempted(manager, live_company, settings):
@@ -113,6 +158,57 @@ def test_a_timeout_stops_the_batch_and_the_rest_are_not_attempted(manager, live_
         AuditEntry.objects.filter(action="document.finalize").values_list("document_id", "outcome")
     )
     assert outcomes == {a.id: "ok", b.id: "unknown"}
+
+
+def test_a_run_stops_starting_finalizations_when_its_time_budget_is_spent(
+    manager, live_company, settings
+):
+    settings.IXPORTAL_BULK_FINALIZE_SECONDS = 0.2
+    a = create_draft(live_company, date=days_ago(3))
+    b = create_draft(live_company, date=days_ago(2))
+    c = create_draft(live_company, date=days_ago(1))
+    faults.set_latency("acme", 300)  # every call outlasts the budget
+    html = manager.post(URL, {"documents": [a.id, b.id, c.id]}, headers=HTMX).content.decode()
+    # The first write is always made, so that every run moves on.
+    assert result_rows(html) == [
+        (a.id, "finalized"),
+        (b.id, "not_attempted"),
+        (c.id, "not_attempted"),
+    ]
+    assert html.count("time budget for one run reached") == 2
+    top = html.split('id="bulk-finalize-summary"')[0]
+    assert 'id="bulk-finalize-time-budget"' in top and "Run again to continue" in top
+    assert (sandbox_doc(b.id).status, sandbox_doc(c.id).status) == ("draft", "draft")
+    finalized = AuditEntry.objects.filter(action="document.finalize")
+    assert list(finalized.values_list("document_id", flat=True)) == [a.id]
+    # The rest stay ticked, so running again is one click; and it does go on.
+    form = html.split('id="bulk-finalize-form"')[1]
+    ticked = re.findall(r'value="(\d+)" id="draft-\d+"\s+checked', form)
+    assert ticked == [str(b.id), str(c.id)]
+    again = manager.post(URL, {"documents": [b.id, c.id]}, headers=HTMX).content.decode()
+    assert result_rows(again) == [(b.id, "finalized"), (c.id, "not_attempted")]
+
+
+def test_a_write_interrupted_by_anything_is_audited_as_unknown(manager, live_company, monkeypatch):
+    from invoices.invoicexpress import InvoiceXpressClient
+
+    a = create_draft(live_company, date=days_ago(2))
+    b = create_draft(live_company, date=days_ago(1))
+    change_state = InvoiceXpressClient.change_state
+
+    def killed_after_the_write(self, doc_type, doc_id, *args, **kwargs):
+        changed = change_state(self, doc_type, doc_id, *args, **kwargs)
+        if doc_id == b.id:  # as when gunicorn kills a worker that overran its timeout
+            raise SystemExit(1)
+        return changed
+
+    monkeypatch.setattr(InvoiceXpressClient, "change_state", killed_after_the_write)
+    with pytest.raises(SystemExit):
+        manager.post(URL, {"documents": [a.id, b.id]}, headers=HTMX)
+    assert sandbox_doc(b.id).status == "final"  # the write went through: it must be on record
+    entries = AuditEntry.objects.filter(action="document.finalize").order_by("pk")
+    assert [(e.document_id, e.outcome) for e in entries] == [(a.id, "ok"), (b.id, "unknown")]
+    assert "SystemExit" in entries[1].detail and "do not know" in entries[1].detail
 
 
 def test_a_draft_that_is_no_longer_one_is_skipped(manager, live_company):
