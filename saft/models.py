@@ -10,7 +10,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -65,6 +66,10 @@ class SaftExport(models.Model):
         verbose_name=_("requested by"),
     )
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now, db_index=True)
+    # When InvoiceXpress was first asked: its generation starts there, so the maximum wait
+    # counts from it, not from `requested_at` (an export requested for every company at
+    # once is first asked by its row's poll, maybe long after the request).
+    first_checked_at = models.DateTimeField(_("first checked upstream"), null=True, blank=True)
     checked_at = models.DateTimeField(_("last checked upstream"), null=True, blank=True)
     attempts = models.PositiveIntegerField(_("upstream checks"), default=0)
     message = models.TextField(_("message"), blank=True)
@@ -142,11 +147,15 @@ class SaftExport(models.Model):
         claimed = (
             SaftExport.objects.filter(pk=self.pk, status=self.Status.PENDING)
             .filter(Q(checked_at__isnull=True) | Q(checked_at__lte=now - interval))
-            .update(checked_at=now, attempts=F("attempts") + 1)
+            .update(
+                checked_at=now,
+                first_checked_at=Coalesce(F("first_checked_at"), Value(now)),
+                attempts=F("attempts") + 1,
+            )
         )
         if claimed:
-            self.checked_at = now
-            self.attempts += 1
+            # Read back rather than guessed: another caller may have been first to ask.
+            self.refresh_from_db(fields=["checked_at", "first_checked_at", "attempts"])
         return bool(claimed)
 
     def note_progress(self, message: str) -> bool:

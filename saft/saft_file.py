@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import lzma
 import re
 import zipfile
 import zlib
@@ -31,12 +32,32 @@ PROLOG_BYTES = 64 * 1024  # how far into the file the root element must start
 _CHUNK = 256 * 1024
 
 
+# What a corrupt member raises from zipfile and its decompressors while it is opened or
+# read: a bad header (BadZipFile, ValueError "negative seek value", UnicodeDecodeError on the
+# name), an unsupported method (NotImplementedError), or damaged data (OSError for bz2,
+# zlib.error, lzma.LZMAError, EOFError). Found by flipping bytes in real zips.
+_DAMAGED_MEMBER = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    NotImplementedError,
+    EOFError,
+    OSError,
+    ValueError,
+    zlib.error,
+    lzma.LZMAError,
+)
+
+
 class SaftFileError(Exception):
     """The file is not a usable SAF-T export; `.message` is fit for the page."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+def _damaged() -> SaftFileError:
+    return SaftFileError(_("The SAF-T zip is damaged and cannot be read."))
 
 
 @dataclass(frozen=True)
@@ -60,13 +81,15 @@ def read_saft_zip(content: bytes, *, max_xml_bytes: int = MAX_XML_BYTES) -> Saft
     """The summary of the SAF-T XML inside `content` (a zip), or SaftFileError."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
-    except (zipfile.BadZipFile, ValueError, EOFError):
+    except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError):
+        # NotImplementedError: a central directory claiming a zip version nobody supports.
         raise SaftFileError(_("The file from InvoiceXpress is not a zip archive.")) from None
     with archive:
         members = archive.infolist()
         if len(members) > MAX_MEMBERS:
             raise SaftFileError(_("The SAF-T zip holds too many files to be a SAF-T export."))
-        xml_members = [m for m in members if not m.is_dir() and m.filename.lower().endswith(".xml")]
+        # The name test first: is_dir() fails on an empty name, which a crafted zip can hold.
+        xml_members = [m for m in members if m.filename.lower().endswith(".xml") and not m.is_dir()]
         if len(xml_members) != 1:
             raise SaftFileError(
                 _("The SAF-T zip should hold exactly one XML file; it holds %(count)s.")
@@ -80,16 +103,8 @@ def read_saft_zip(content: bytes, *, max_xml_bytes: int = MAX_XML_BYTES) -> Saft
         try:
             with archive.open(member) as raw:
                 return _read_xml(_Capped(raw, max_xml_bytes))
-        except (
-            zipfile.BadZipFile,
-            zipfile.LargeZipFile,
-            NotImplementedError,
-            EOFError,
-            OSError,
-            zlib.error,
-        ):
-            # NotImplementedError: an unsupported compression method; OSError/zlib: corrupt data.
-            raise SaftFileError(_("The SAF-T zip is damaged and cannot be read.")) from None
+        except _DAMAGED_MEMBER:
+            raise _damaged() from None
 
 
 class _Capped(io.RawIOBase):
@@ -104,7 +119,12 @@ class _Capped(io.RawIOBase):
 
     def read(self, size: int = -1) -> bytes:
         size = _CHUNK if size is None or size < 0 else min(size, _CHUNK)
-        data = self._raw.read(size)
+        try:
+            data = self._raw.read(size)
+        except _DAMAGED_MEMBER:
+            # Said here, while the parser is reading, so the parser's own ValueError handling
+            # (a bad encoding) never mistakes damaged data for one.
+            raise _damaged() from None
         self._left -= len(data)
         if self._left < 0:
             raise SaftFileError(_("The SAF-T XML is larger than the dashboard accepts."))
@@ -214,6 +234,16 @@ def _read_xml(stream) -> SaftSummary:
                 parents[-1].remove(element)
     except ElementTree.ParseError:
         raise SaftFileError(_("The SAF-T XML is malformed and cannot be read.")) from None
+    except (LookupError, ValueError):
+        # The XML declaration names the encoding, and the parser trusts it: an unknown name
+        # ("x-nope") raises LookupError, a multi-byte or non-text codec ValueError, bytes the
+        # codec rejects UnicodeError (a ValueError too). None of them is a parse error.
+        raise SaftFileError(
+            _(
+                "The file inside the SAF-T zip is not a readable SAF-T: its XML declares an "
+                "encoding the dashboard cannot read, or its text does not decode."
+            )
+        ) from None
 
     start = _date(header.get("StartDate"))
     end = _date(header.get("EndDate"))
@@ -227,7 +257,7 @@ def _read_xml(stream) -> SaftSummary:
     credit = _decimal(sales.get("TotalCredit", "0"), "TotalCredit")
     fiscal_year = header.get("FiscalYear")
     return SaftSummary(
-        fiscal_year=int(fiscal_year) if fiscal_year and fiscal_year.isdigit() else None,
+        fiscal_year=int(fiscal_year) if fiscal_year and _is_ascii_digits(fiscal_year) else None,
         start_date=start,
         end_date=end,
         number_of_entries=number,
@@ -246,15 +276,21 @@ def _date(text: str | None) -> dt.date | None:
         return None
 
 
+def _is_ascii_digits(text: str) -> bool:
+    # str.isdigit() is true for "²" and "٣" too, which int() refuses or reads as a number.
+    return text.isascii() and text.isdigit()
+
+
 def _integer(text: str, field: str) -> int:
-    if not text.isdigit():
+    if not _is_ascii_digits(text):
         raise SaftFileError(_("The SAF-T XML has an invalid %(field)s.") % {"field": field})
     return int(text)
 
 
 def _decimal(text: str, field: str) -> Decimal:
     try:
-        value = Decimal(text)
+        # Decimal() reads "٣" as 3: an XML decimal is ASCII, so anything else is refused.
+        value = Decimal(text) if text.isascii() else None
     except InvalidOperation:
         value = None
     if value is None or not value.is_finite():

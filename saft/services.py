@@ -79,15 +79,42 @@ def export_request(
 ) -> RequestOutcome:
     """Ask for `period`'s SAF-T: join the pending export of that month, or start a new one.
 
-    A finished export is never reused: asking again creates a new export beside it, so the
-    history keeps every file. The database's conditional unique constraint settles a race
-    between two requests; the loser joins the winner's export.
+    A new export is asked about at once, inside the request, so a refused period (422) or a
+    wrong key (401) shows on the page straight away. A finished export is never reused:
+    asking again creates a new export beside it, so the history keeps every file.
+    """
+    export, joined = _create_or_join(account=account, user=user, period=period)
+    if joined:
+        return RequestOutcome(export=export, joined=True)
+    advance = export_advance(export=export, client=client)
+    _audit_request(account=account, user=user, export=export, advance=advance)
+    return RequestOutcome(export=export, joined=False, advance=advance)
+
+
+def export_queue(*, account: Account, user, period: Period) -> RequestOutcome:
+    """Like `export_request`, without asking InvoiceXpress: the new export waits, pending.
+
+    For requests that span many companies: asking each one's InvoiceXpress (and maybe
+    downloading its file) inside one web request could outlast the worker's timeout. The
+    export's first check is its row's next poll, or the `saft_poll` command's next run.
+    """
+    export, joined = _create_or_join(account=account, user=user, period=period)
+    if not joined:
+        _audit_queued(account=account, user=user, export=export)
+    return RequestOutcome(export=export, joined=joined)
+
+
+def _create_or_join(*, account: Account, user, period: Period) -> tuple[SaftExport, bool]:
+    """The month's pending export (joined, audited) or a new one; True when joined.
+
+    The database's conditional unique constraint settles a race between two requests; the
+    loser joins the winner's export.
     """
     for _attempt in range(3):
         existing = SaftExport.objects.pending().for_period(period).filter(account=account).first()
         if existing is not None:
             _audit_join(account=account, user=user, export=existing)
-            return RequestOutcome(export=existing, joined=True)
+            return existing, True
         try:
             with transaction.atomic():
                 export = SaftExport.objects.create(
@@ -99,9 +126,7 @@ def export_request(
         except IntegrityError:
             continue  # another request created it a moment ago: join that one
         export.account = account
-        advance = export_advance(export=export, client=client)
-        _audit_request(account=account, user=user, export=export, advance=advance)
-        return RequestOutcome(export=export, joined=False, advance=advance)
+        return export, False
     raise RuntimeError("could not create or join a pending SAF-T export")  # pragma: no cover
 
 
@@ -113,20 +138,16 @@ def export_advance(
 ) -> Advance:
     """Move a pending export one step: ask InvoiceXpress once, apply what it said.
 
+    Past the maximum wait it still asks, once more: nobody may have polled for a while (a
+    closed tab, no cron), and the file may be ready. Only if InvoiceXpress is still
+    generating, or the check does not get through, does the export fail.
+
     Leaves `export` refreshed from the database, whatever happened, so the caller can
     render it.
     """
     now = now or timezone.now()
     if not export.is_pending:
         return Advance(AdvanceState.FINISHED, export.message)
-
-    if now - export.requested_at > max_wait():
-        minutes = max(1, round(max_wait().total_seconds() / 60))
-        message = _(
-            "InvoiceXpress did not finish this SAF-T within %(minutes)s minutes, so the "
-            "dashboard stopped waiting. Request it again."
-        ) % {"minutes": minutes}
-        return _finish_failed(export, message, now=now, called=False)
 
     if not export.claim_check(now=now, interval=poll_interval()):
         export.refresh_from_db()
@@ -138,9 +159,9 @@ def export_advance(
     except ServerError as exc:
         if exc.status == 500:  # the service says generation failed: a new request is needed
             return _finish_failed(export, exc.message, now=now)
-        return _keep_pending(export, exc)
+        return _keep_pending(export, exc, now=now)
     except (Unreachable, RateLimited, BadResponse) as exc:
-        return _keep_pending(export, exc)
+        return _keep_pending(export, exc, now=now)
     except Unauthorized as exc:
         message = "{} {}".format(
             exc.message,
@@ -151,6 +172,8 @@ def export_advance(
         return _finish_failed(export, exc.message, now=now)
 
     if not result.ready:
+        if _waited_too_long(export, now):
+            return _give_up(export, now=now)
         export.note_progress(
             result.message or _("InvoiceXpress is generating the file."),
         )
@@ -172,23 +195,23 @@ def _archive(
         content = client.download(url)
     except (NotFound, Unreachable) as exc:
         # An expired link or a dropped connection: the next check asks for a fresh link.
-        return _keep_pending(export, exc)
+        return _keep_pending(export, exc, now=now)
     except BadResponse as exc:
         if exc.status:  # an HTTP error from the file host: passing
-            return _keep_pending(export, exc)
+            return _keep_pending(export, exc, now=now)
         return _finish_failed(export, exc.message, now=now)  # too large: it will not change
     except InvoiceXpressError as exc:
-        return _keep_pending(export, exc)
+        return _keep_pending(export, exc, now=now)
 
     try:
         summary = read_saft_zip(content)
     except SaftFileError as exc:
-        return _finish_failed(
-            export,
-            _("The SAF-T file from InvoiceXpress failed the dashboard's checks: %(reason)s")
-            % {"reason": exc.message},
-            now=now,
-        )
+        return _reject_file(export, exc.message, now=now)
+    except Exception:
+        # The checker reads hostile bytes. Whatever else it trips on, the same file would
+        # trip it on every later check: fail now rather than re-download it on every poll.
+        logger.exception("saft export %s: reading the SAF-T file failed unexpectedly", export.pk)
+        return _reject_file(export, _("it is not a readable SAF-T."), now=now)
     period = export.period
     if (summary.start_date, summary.end_date) != (period.first_day, period.last_day):
         return _finish_failed(
@@ -221,7 +244,34 @@ def _archive(
     return Advance(export.status, export.message, called=True)
 
 
-def _keep_pending(export: SaftExport, exc: InvoiceXpressError) -> Advance:
+def _reject_file(export: SaftExport, reason: str, *, now: dt.datetime) -> Advance:
+    return _finish_failed(
+        export,
+        _("The SAF-T file from InvoiceXpress failed the dashboard's checks: %(reason)s")
+        % {"reason": reason},
+        now=now,
+    )
+
+
+def _waited_too_long(export: SaftExport, now: dt.datetime) -> bool:
+    started = export.first_checked_at  # set by the claim that let this check through
+    return started is not None and now - started > max_wait()
+
+
+def _give_up(export: SaftExport, *, now: dt.datetime, problem: str = "") -> Advance:
+    minutes = max(1, round(max_wait().total_seconds() / 60))
+    message = _(
+        "InvoiceXpress did not finish this SAF-T within %(minutes)s minutes, so the "
+        "dashboard stopped waiting. Request it again."
+    ) % {"minutes": minutes}
+    if problem:
+        message += " " + _("The last check did not get through: %(problem)s") % {"problem": problem}
+    return _finish_failed(export, message, now=now)
+
+
+def _keep_pending(export: SaftExport, exc: InvoiceXpressError, *, now: dt.datetime) -> Advance:
+    if _waited_too_long(export, now):
+        return _give_up(export, now=now, problem=exc.message)
     export.note_progress(
         _("Last check did not get through: %(problem)s The dashboard keeps trying.")
         % {"problem": exc.message}
@@ -231,13 +281,11 @@ def _keep_pending(export: SaftExport, exc: InvoiceXpressError) -> Advance:
     return Advance(AdvanceState.PENDING, export.message, called=True, transient=True)
 
 
-def _finish_failed(
-    export: SaftExport, message: str, *, now: dt.datetime, called: bool = True
-) -> Advance:
+def _finish_failed(export: SaftExport, message: str, *, now: dt.datetime) -> Advance:
     export.mark_failed(message, now=now)
     export.refresh_from_db()  # if another caller finished it first, theirs is the truth
     _log(export, export.status)
-    return Advance(export.status, export.message, called=called)
+    return Advance(export.status, export.message, called=True)
 
 
 def _log(export: SaftExport, outcome: str) -> None:
@@ -270,6 +318,18 @@ def _audit_request(*, account: Account, user, export: SaftExport, advance: Advan
         target=export.period.key,
         detail=_("Export #%(id)s: %(status)s. %(message)s")
         % {"id": export.pk, "status": export.get_status_display(), "message": export.message},
+    )
+
+
+def _audit_queued(*, account: Account, user, export: SaftExport) -> None:
+    AuditEntry.record(
+        account=account,
+        user=user,
+        action="saft.request",
+        outcome=AuditEntry.Outcome.OK,
+        target=export.period.key,
+        detail=_("Export #%(id)s: queued; InvoiceXpress is asked on its first check.")
+        % {"id": export.pk},
     )
 
 

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from invoices.access import get_account_for_user
@@ -23,6 +24,7 @@ from saft import services
 from saft.deadlines import deadlines_for
 from saft.forms import SaftPeriodForm
 from saft.models import SaftExport
+from saft.periods import Period
 from saft.services import AdvanceState, RequestOutcome
 
 PER_PAGE = 50
@@ -167,19 +169,24 @@ def saft_overview(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def saft_overview_request(request: HttpRequest) -> HttpResponse:
-    """Request one month for every company the user manages, in one go."""
+    """Request one month for every company the user manages, in one go.
+
+    Only the rows are made here: InvoiceXpress is asked by each row's polling (or by
+    `saft_poll`), because one upstream call per company inside this request could outlast
+    the worker's timeout once there are many companies or the service is slow.
+    """
     accounts, managed = _my_accounts(request)
     if not managed:
         raise PermissionDenied("You manage no company.")
     form = SaftPeriodForm(request.POST)
     if not form.is_valid():
         return _render_overview(request, form)
+    queued, joined = [], []
     for account in accounts:
         if account.pk in managed:
-            outcome = services.export_request(
-                account=account, user=request.user, period=form.period
-            )
-            _message_for(request, outcome, company=account.name)
+            outcome = services.export_queue(account=account, user=request.user, period=form.period)
+            (joined if outcome.joined else queued).append(account.name)
+    _queued_messages(request, form.period, queued=queued, joined=joined)
     if form.is_current_month:
         messages.warning(request, _incomplete_warning(outcome.export))
     return redirect("saft_overview")
@@ -203,42 +210,63 @@ def saft_overview_status(request: HttpRequest, pk: int) -> HttpResponse:
 # ---- messages ---------------------------------------------------------------------------
 
 
-def _message_for(request: HttpRequest, outcome: RequestOutcome, company: str = "") -> None:
+def _message_for(request: HttpRequest, outcome: RequestOutcome) -> None:
     export = outcome.export
-    prefix = f"{company}: " if company else ""
     params = {"period": export.period.label}
     if outcome.joined:
         messages.info(
             request,
-            prefix
-            + _("The SAF-T for %(period)s is already being generated; your request joined it.")
+            _("The SAF-T for %(period)s is already being generated; your request joined it.")
             % params,
         )
     elif outcome.advance and outcome.advance.state == AdvanceState.FAILED:
         messages.error(
             request,
-            prefix
-            + _("The SAF-T for %(period)s failed: %(reason)s")
-            % {**params, "reason": export.message},
+            _("The SAF-T for %(period)s failed: %(reason)s") % {**params, "reason": export.message},
         )
     elif outcome.advance and outcome.advance.transient:
         messages.warning(
             request,
-            prefix
-            + _("The SAF-T for %(period)s was requested, but: %(problem)s")
+            _("The SAF-T for %(period)s was requested, but: %(problem)s")
             % {**params, "problem": export.message},
         )
     elif export.is_ready:
-        messages.success(request, prefix + _("The SAF-T for %(period)s is ready.") % params)
+        messages.success(request, _("The SAF-T for %(period)s is ready.") % params)
     else:
         messages.success(
             request,
-            prefix
-            + _(
+            _(
                 "The SAF-T for %(period)s was requested. InvoiceXpress is generating it; "
                 "this page updates by itself."
             )
             % params,
+        )
+
+
+def _queued_messages(
+    request: HttpRequest, period: Period, *, queued: list[str], joined: list[str]
+) -> None:
+    # One banner per kind, naming the companies: one per company would bury the page.
+    if queued:
+        messages.success(
+            request,
+            ngettext(
+                "The SAF-T for %(period)s was requested for %(companies)s. Its row below asks "
+                "InvoiceXpress and updates by itself.",
+                "The SAF-T for %(period)s was requested for %(companies)s. Their rows below ask "
+                "InvoiceXpress and update by themselves.",
+                len(queued),
+            )
+            % {"period": period.label, "companies": ", ".join(queued)},
+        )
+    if joined:
+        messages.info(
+            request,
+            _(
+                "The SAF-T for %(period)s was already being generated for %(companies)s; "
+                "your request joined it."
+            )
+            % {"period": period.label, "companies": ", ".join(joined)},
         )
 
 

@@ -20,7 +20,7 @@ from invoices.invoicexpress import InvoiceXpressClient
 from invoices.models import AuditEntry
 from saft.models import SaftExport
 from saft.periods import Period
-from saft.services import export_advance, export_request
+from saft.services import export_advance, export_queue, export_request
 from sandbox import faults
 from sandbox.models import SandboxSaftExport, Status
 from sandbox.saft_xml import month_documents
@@ -237,7 +237,7 @@ def test_a_wrong_api_key_fails_it_with_a_message_for_managers(client, live_compa
     assert "not-the-key" not in response.content.decode()
 
 
-def test_it_gives_up_after_the_maximum_wait_without_asking_again(client, live_company, settings):
+def test_past_the_maximum_wait_it_asks_once_more_and_gives_up_if_still_generating(client, live_company, settings):  # fmt: skip
     settings.IXPORTAL_SAFT_MAX_WAIT_SECONDS = 600
     world = live_company
     export = export_request(account=world.account, user=world.manager, period=PERIOD).export
@@ -246,9 +246,38 @@ def test_it_gives_up_after_the_maximum_wait_without_asking_again(client, live_co
     with time_machine.travel(export.requested_at + dt.timedelta(seconds=601)):
         row = _htmx(client, f"/c/acme/saft/{export.pk}/").content.decode()
     export.refresh_from_db()
+    assert SandboxSaftExport.objects.get().calls == calls + 1  # asked, answered 202
     assert export.is_failed and "within 10 minutes" in export.message
     assert "hx-trigger" not in row and "within 10 minutes" in row
-    assert SandboxSaftExport.objects.get().calls == calls
+
+
+def test_past_the_maximum_wait_a_file_that_is_ready_is_archived_not_failed(client, live_company, settings):  # fmt: skip
+    # Nobody polled for a while (the tab was closed, no cron) while InvoiceXpress finished.
+    settings.IXPORTAL_SAFT_MAX_WAIT_SECONDS = 600
+    world = live_company
+    world.sandbox.saft_pending_calls = 1
+    world.sandbox.save()
+    export = export_request(account=world.account, user=world.manager, period=PERIOD).export
+    assert export.is_pending
+    client.force_login(world.viewer)
+    with time_machine.travel(export.requested_at + dt.timedelta(minutes=45)):
+        row = _htmx(client, f"/c/acme/saft/{export.pk}/").content.decode()
+    export.refresh_from_db()
+    assert export.is_ready and export.attempts == 2 and 'data-status="ready"' in row
+
+
+def test_an_export_queued_for_all_my_companies_starts_its_clock_at_its_first_check(live_company, settings):  # fmt: skip
+    settings.IXPORTAL_SAFT_MAX_WAIT_SECONDS = 600
+    world = live_company
+    export = export_queue(account=world.account, user=world.manager, period=PERIOD).export
+    assert not SandboxSaftExport.objects.exists()  # InvoiceXpress not asked yet
+    later = export.requested_at + dt.timedelta(minutes=45)
+    with time_machine.travel(later):
+        export_advance(export=export)  # the first check: generation starts now
+    assert export.is_pending and export.first_checked_at == later
+    with time_machine.travel(later + dt.timedelta(seconds=5)):
+        export_advance(export=export)  # 202 again: early days, not 45 minutes
+    assert export.is_pending and export.attempts == 2
 
 
 def test_the_command_advances_every_pending_export_without_a_browser(live_company):
@@ -274,20 +303,35 @@ def test_all_my_companies_requests_the_month_for_each_company_i_manage(client, l
     from sandbox.models import SandboxAccount
 
     world = live_company
-    SandboxAccount.objects.create(account_name="globex", api_key="globex-key")
+    world.sandbox.saft_pending_calls = 0
+    world.sandbox.save()
+    SandboxAccount.objects.create(account_name="globex", api_key="globex-key", saft_pending_calls=1)  # fmt: skip
     world.other_account.base_url = f"{world.live_server.url}/sandbox/globex"
     world.other_account.save()
     Membership.objects.create(user=world.manager, account=world.other_account, role=Role.MANAGER)
     client.force_login(world.manager)
     response = client.post("/saft/request/", {"month": PERIOD.month, "year": PERIOD.year}, follow=True)  # fmt: skip
     assert response.redirect_chain == [("/saft/", 302)]
-    assert sorted(SaftExport.objects.values_list("account__slug", "status")) == [
-        ("acme", "pending"),
-        ("globex", "pending"),
+    # Only the rows are made in the request; InvoiceXpress is asked by their polls.
+    assert not SandboxSaftExport.objects.exists()
+    assert sorted(SaftExport.objects.values_list("account__slug", "status", "attempts")) == [
+        ("acme", "pending", 0),
+        ("globex", "pending", 0),
     ]
     page = response.content.decode()
-    assert "Acme, Lda.: The SAF-T for" in page and "Globex, S.A.: The SAF-T for" in page
+    assert "was requested for Acme, Lda., Globex, S.A." in page
     audited = AuditEntry.objects.filter(action="saft.request").values_list(
         "account__slug", "target"
     )
     assert sorted(audited) == [("acme", PERIOD.key), ("globex", PERIOD.key)]
+
+    # Each row's poll moves its own company on: acme's file is ready at once, globex's next.
+    for export in SaftExport.objects.all():
+        assert f'hx-get="/saft/exports/{export.pk}/"' in page
+        while export.is_pending:
+            _htmx(client, f"/saft/exports/{export.pk}/")
+            export.refresh_from_db()
+    assert sorted(SaftExport.objects.values_list("account__slug", "status", "attempts")) == [
+        ("acme", "ready", 1),
+        ("globex", "ready", 2),
+    ]

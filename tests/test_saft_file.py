@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import struct
 import zipfile
 from decimal import Decimal
 
@@ -121,3 +122,83 @@ def test_a_damaged_zip_is_a_clear_error():
     content[middle : middle + 20] = b"\x00" * 20
     with pytest.raises(SaftFileError):
         read_saft_zip(bytes(content))
+
+
+# ---- files that used to escape as a bare exception (a 500, and a row polling forever) ----------
+
+
+@pytest.mark.parametrize("encoding", ["x-nope", "rot13", "shift_jis", "idna"])
+def test_an_encoding_the_parser_cannot_use_is_a_clear_error(encoding):
+    # Unknown (LookupError), multi-byte (ValueError), or a codec that fails (UnicodeError).
+    xml = audit_file(prolog=f'<?xml version="1.0" encoding="{encoding}"?>\n')
+    with pytest.raises(SaftFileError, match="not a readable SAF-T"):
+        read_saft_zip(zipped(("saft.xml", xml)))
+
+
+@pytest.mark.parametrize(
+    "field, text",
+    [("NumberOfEntries", "²"), ("NumberOfEntries", "٢"), ("TotalCredit", "٢٥٠")],
+)
+def test_numbers_in_other_digits_than_ascii_are_refused(field, text):
+    # "²".isdigit() is true and int("²") raises; int("٢") and Decimal("٢٥٠") read as numbers.
+    xml = audit_file(entries=2, credit="250.50").replace(
+        {"NumberOfEntries": b">2<", "TotalCredit": b">250.50<"}[field], f">{text}<".encode()
+    )
+    with pytest.raises(SaftFileError, match=f"invalid {field}"):
+        read_saft_zip(zipped(("saft.xml", xml)))
+
+
+def test_a_fiscal_year_in_superscript_digits_is_left_out():
+    xml = audit_file().replace(b"<FiscalYear>2026<", "<FiscalYear>²⁰²⁶<".encode())
+    assert read_saft_zip(zipped(("saft.xml", xml))).fiscal_year is None
+
+
+def _patched(content: bytes, at: int, fmt: str, change) -> bytes:
+    patched = bytearray(content)
+    (value,) = struct.unpack_from(fmt, patched, at)
+    struct.pack_into(fmt, patched, at, change(value))
+    return bytes(patched)
+
+
+def _lzma_with_damaged_data() -> bytes:
+    content = bytearray(zipped(("saft.xml", audit_file(entries=50)), compression=zipfile.ZIP_LZMA))
+    middle = len(content) // 3
+    content[middle : middle + 20] = b"\x00" * 20
+    return bytes(content)
+
+
+def _central_directory_offset_past_its_start() -> bytes:
+    # The local header then lies before the start of the file: "negative seek value".
+    content = zipped(("saft.xml", audit_file()))
+    return _patched(content, content.rindex(b"PK\x05\x06") + 16, "<I", lambda v: v + 1000)
+
+
+def _unsupported_zip_version() -> bytes:
+    content = zipped(("saft.xml", audit_file()))
+    return _patched(content, content.rindex(b"PK\x01\x02") + 6, "<B", lambda v: 99)
+
+
+def _member_name_that_does_not_decode() -> bytes:
+    content = zipped(("saft-ç.xml", audit_file()))
+    return content.replace("ç".encode(), b"\xff\xff", 1)  # the local header's copy only
+
+
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        (_lzma_with_damaged_data(), "damaged"),
+        (_central_directory_offset_past_its_start(), "damaged"),
+        (_member_name_that_does_not_decode(), "damaged"),
+        (_unsupported_zip_version(), "not a zip archive"),
+    ],
+    ids=["lzma-data", "negative-offset", "undecodable-name", "zip-version"],
+)
+def test_damage_zipfile_reports_as_other_errors_is_a_clear_error(content, reason):
+    with pytest.raises(SaftFileError, match=reason):
+        read_saft_zip(content)
+
+
+def test_a_member_without_a_name_is_skipped():
+    # A NUL-led name reads back as "": ZipInfo.is_dir() would fail on it (IndexError).
+    content = zipped(("N.txt", b"x"), ("saft.xml", audit_file())).replace(b"N.txt", b"\x00.txt")
+    assert read_saft_zip(content).number_of_entries == 2
