@@ -94,3 +94,22 @@ def test_the_create_form_refuses_an_implausible_year():
     with pytest.raises(Exception, match="year between"):
         field.clean("01/01/0025")
     assert field.clean("05/11/2026") == dt.date(2026, 11, 5)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("27/06/2017", dt.date(2017, 6, 27)),
+        (" 1/2/2026 ", dt.date(2026, 2, 1)),
+        ("31/02/2026", None),
+        ("2026-01-01", None),
+        ("27/06/17", None),
+        ("٠١/٠١/٢٠٢٦", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_api_dates_parse_strictly_as_dd_mm_yyyy(text, expected):
+    from invoices.ix_records import to_date
+
+    assert to_date(text) == expected
