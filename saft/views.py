@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import trigger_client_event
 
 from invoices.access import get_account_for_user
 from invoices.models import Account, Membership, Role
@@ -26,6 +27,8 @@ from saft.forms import SaftPeriodForm
 from saft.models import SaftExport
 from saft.periods import Period
 from saft.services import AdvanceState, RequestOutcome
+
+EXPORT_FINISHED = "saftExportFinished"  # client event: an export left "pending"
 
 PER_PAGE = 50
 
@@ -104,7 +107,11 @@ def export_status(request: HttpRequest, account_slug: str, pk: int) -> HttpRespo
         **_rows_context({account.pk} if can_request else set()),
     }
     template = "saft/_export_row.html" if request.htmx else "saft/export_status.html"
-    return render(request, template, context)
+    response = render(request, template, context)
+    if request.htmx and not export.is_pending:
+        # The deadline badge above the table listens for this and refreshes itself.
+        trigger_client_event(response, EXPORT_FINISHED)
+    return response
 
 
 @require_GET

@@ -494,3 +494,26 @@ def test_the_command_goes_on_past_an_export_that_raises(cast, monkeypatch, caplo
     assert "SECRET" not in out.getvalue() + err.getvalue()
     [record] = [r for r in caplog.records if r.name == saft_poll.__name__]
     assert record.levelname == "ERROR" and record.exc_info[0] is RuntimeError
+
+
+def test_a_row_that_finishes_tells_the_deadline_badge_to_refresh(client, cast):
+    export = ready_export(cast.account)
+    client.force_login(cast.viewer)
+    response = client.get(f"/c/acme/saft/{export.pk}/", headers={"HX-Request": "true"})
+    assert "saftExportFinished" in response.headers.get("HX-Trigger", "")
+
+
+def test_a_row_still_pending_sends_no_event(client, cast):
+    export = pending_export(cast.account)  # acme is unreachable: the check fails in passing
+    client.force_login(cast.viewer)
+    response = client.get(f"/c/acme/saft/{export.pk}/", headers={"HX-Request": "true"})
+    assert 'data-status="pending"' in response.content.decode()
+    assert "HX-Trigger" not in response.headers
+
+
+def test_the_deadline_badge_listens_for_finished_exports(client, cast):
+    client.force_login(cast.viewer)
+    html = client.get("/c/acme/saft/").content.decode()
+    badge = html.split('id="saft-deadline-badge"', 1)[1].split(">", 1)[0]
+    assert 'hx-trigger="saftExportFinished from:body"' in badge
+    assert 'hx-select="#saft-deadline-badge"' in badge and 'hx-get="/c/acme/saft/"' in badge
