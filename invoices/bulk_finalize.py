@@ -14,7 +14,8 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from invoices.ix_records import GETTABLE_TYPE_PATHS, Document
+from invoices.document_types import GETTABLE_TYPE_PATHS
+from invoices.ix_records import Document
 from invoices.lifecycle import Action, table_actions
 from invoices.lifecycle_pages import document_url
 from invoices.models import Account

@@ -13,9 +13,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from invoices.document_types import DocumentType
 from invoices.forms_lifecycle import MAX_PDF_POLLS
 from invoices.ix_errors import BadResponse, InvoiceXpressError, NotAcceptable, NotFound
-from invoices.ix_records import Document, DocumentType
+from invoices.ix_records import Document
 from invoices.lifecycle_pages import PdfButton
 from invoices.models import Account, AuditEntry
 

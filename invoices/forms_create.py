@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from invoices import exemptions
 from invoices.dates import plausible_year
 from invoices.decimals import LooseDecimalField, plain_decimal
+from invoices.document_types import DOCUMENT_TYPES
 from invoices.forms_create_client import FINAL_CONSUMER_NIF, ClientFields
 from invoices.forms_create_lines import (
     ITEM_FIELDS,
@@ -42,7 +43,8 @@ from invoices.forms_create_lines import (
     blank_row,
     default_tax_name,
 )
-from invoices.ix_records import DOCUMENT_TYPES, Sequence, Tax, format_date
+from invoices.ix_records import Tax, format_date
+from invoices.ix_sequences import Sequence
 from invoices.totals import Estimate, estimate
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]  # shown and sent as dd/mm/yyyy

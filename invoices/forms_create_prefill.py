@@ -15,7 +15,8 @@ from invoices import countries
 from invoices.decimals import plain_decimal
 from invoices.forms_create import CREATABLE_TYPES, DocumentForm, RawEntry
 from invoices.forms_create_lines import ITEM_DEFAULTS, UNIT_CHOICES, default_tax_name
-from invoices.ix_records import Document, Sequence, Tax, format_date
+from invoices.ix_records import Document, Tax, format_date
+from invoices.ix_sequences import Sequence
 
 
 class PrefillForm(forms.Form):

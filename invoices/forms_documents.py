@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from invoices.dates import plausible_year
 from invoices.decimals import LooseDecimalField
-from invoices.ix_records import STATUSES, document_type
+from invoices.document_types import STATUSES, document_type
 
 DATE_INPUT_FORMAT = "%d/%m/%Y"  # typed and shown the Portuguese way, as the API wants it
 PER_PAGE_CHOICES = (10, 20, 30, 50)

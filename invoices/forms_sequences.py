@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from invoices.ix_records import Sequence
+from invoices.ix_sequences import Sequence
 
 # The series names InvoiceXpress accepts: 1 to 10 ASCII letters or digits. The service does
 # not publish its rule; this is the one the sandbox enforces (sandbox/sequence_rules.py,

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
+from invoices.document_types import document_type
 from invoices.ix_errors import (
     BadResponse,
     NotFound,
@@ -37,12 +38,11 @@ from invoices.ix_records import (
     DocumentPage,
     PdfResult,
     SaftResult,
-    Sequence,
     Tax,
-    document_type,
     format_date,
     to_int,
 )
+from invoices.ix_sequences import Sequence
 
 logger = logging.getLogger(__name__)
 

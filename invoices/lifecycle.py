@@ -18,7 +18,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy
 
-from invoices.ix_records import CodeStatus, Document, Sequence
+from invoices.ix_records import Document
+from invoices.ix_sequences import CodeStatus, Sequence
 from invoices.models import Account, Role
 from invoices.submissions import Submission
 

@@ -15,9 +15,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from invoices import company_cache
+from invoices.document_types import GETTABLE_TYPE_PATHS, DocumentType
 from invoices.forms_lifecycle import StateChangeForm
 from invoices.ix_errors import InvoiceXpressError
-from invoices.ix_records import GETTABLE_TYPE_PATHS, CodeStatus, Document, DocumentType
+from invoices.ix_records import Document
+from invoices.ix_sequences import CodeStatus
 from invoices.lifecycle import (
     CREDITABLE_TYPES,
     ISSUED_STATUSES,

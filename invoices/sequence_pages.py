@@ -14,8 +14,9 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from invoices import company_cache
+from invoices.document_types import DOCUMENT_TYPES
 from invoices.ix_errors import InvoiceXpressError
-from invoices.ix_records import DOCUMENT_TYPES, CodeStatus, Sequence, SequenceCounter
+from invoices.ix_sequences import CodeStatus, Sequence, SequenceCounter
 from invoices.models import Account
 
 OVERVIEW_WORKERS = 8  # companies asked at once: one slow company must not stall the page

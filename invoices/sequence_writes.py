@@ -25,7 +25,7 @@ from invoices.ix_errors import (
     Unauthorized,
     Unreachable,
 )
-from invoices.ix_records import CodeStatus, Sequence
+from invoices.ix_sequences import CodeStatus, Sequence
 from invoices.models import Account, AuditEntry
 
 

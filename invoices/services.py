@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
+from invoices.document_types import document_type
 from invoices.ix_errors import (
     BadResponse,
     Conflict,
@@ -28,7 +29,7 @@ from invoices.ix_errors import (
     ServerError,
     Unreachable,
 )
-from invoices.ix_records import Client, Document, document_type, to_date, to_decimal
+from invoices.ix_records import Client, Document, to_date, to_decimal
 from invoices.models import Account, AuditEntry
 from invoices.submissions import Submission
 

@@ -11,7 +11,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from invoices.access import get_account_for_user
-from invoices.ix_records import document_type
+from invoices.document_types import document_type
 from invoices.models import AuditEntry, Role
 
 PER_PAGE = 50

@@ -22,6 +22,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from invoices import company_cache, countries, services
 from invoices.access import get_account_for_user
+from invoices.document_types import document_type
 from invoices.forms_create import NOTE_TYPES, DocumentEntry, RawEntry
 from invoices.forms_create_client import ClientSearchForm
 from invoices.forms_create_lines import default_tax_name
@@ -33,7 +34,8 @@ from invoices.forms_create_prefill import (
     rows_from_document,
 )
 from invoices.ix_errors import InvoiceXpressError
-from invoices.ix_records import Sequence, Tax, document_type
+from invoices.ix_records import Tax
+from invoices.ix_sequences import Sequence
 from invoices.models import Account, Role
 from invoices.submissions import Submission
 

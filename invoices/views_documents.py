@@ -32,16 +32,11 @@ from django_htmx.http import push_url
 
 from invoices import document_csv
 from invoices.access import get_account_for_user
+from invoices.document_types import DOCUMENT_TYPES, GETTABLE_TYPE_PATHS, document_type
 from invoices.exemptions import exemption_meaning
 from invoices.forms_documents import DocumentFilterForm
 from invoices.ix_errors import InvoiceXpressError, NotFound
-from invoices.ix_records import (
-    DOCUMENT_TYPES,
-    GETTABLE_TYPE_PATHS,
-    Document,
-    DocumentPage,
-    document_type,
-)
+from invoices.ix_records import Document, DocumentPage
 from invoices.templatetags.ix import STATUS_BADGES, atcud_meaning, pt_date, pt_number
 
 

@@ -42,10 +42,11 @@ from invoices.bulk_finalize import (
     outcome_counts,
 )
 from invoices.document_pdf import pdf_download, pdf_poll
+from invoices.document_types import GETTABLE_TYPE_PATHS, DocumentType
+from invoices.document_types import document_type as get_document_type
 from invoices.forms_lifecycle import BulkFinalizeForm, BulkSelectForm, PdfForm, StateChangeForm
 from invoices.ix_errors import InvoiceXpressError, NotFound
-from invoices.ix_records import GETTABLE_TYPE_PATHS, Document, DocumentType
-from invoices.ix_records import document_type as get_document_type
+from invoices.ix_records import Document
 from invoices.lifecycle import SPECS, Action, ActionSpec
 from invoices.lifecycle_pages import (
     Notice,

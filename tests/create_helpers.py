@@ -16,7 +16,8 @@ from decimal import Decimal as D
 from django.core.cache import cache
 
 from invoices import company_cache
-from invoices.ix_records import Sequence, SequenceCounter, Tax
+from invoices.ix_records import Tax
+from invoices.ix_sequences import Sequence, SequenceCounter
 from sandbox.models import SandboxDocument
 
 URL = "/c/acme/documents/new/"

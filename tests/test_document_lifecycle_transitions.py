@@ -10,8 +10,10 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from invoices import lifecycle
+from invoices.document_types import STATUSES
 from invoices.ix_errors import Rejected
-from invoices.ix_records import STATUSES, Document, Sequence
+from invoices.ix_records import Document
+from invoices.ix_sequences import Sequence
 from invoices.lifecycle import Action
 from invoices.models import Role
 from tests.documents_helpers import make_document

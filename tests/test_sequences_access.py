@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import cache
 
 from invoices.forms_sequences import SERIE_NAME_PATTERN, SequenceCreateForm
-from invoices.ix_records import Sequence
+from invoices.ix_sequences import Sequence
 from invoices.models import AuditEntry
 
 HTMX = {"HX-Request": "true"}
