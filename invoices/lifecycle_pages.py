@@ -34,6 +34,7 @@ from invoices.lifecycle import (
     table_actions,
 )
 from invoices.models import Account, Role
+from invoices.templatetags.ix import status_label
 
 # ---- what the page offers ---------------------------------------------------------------
 
@@ -186,7 +187,7 @@ def not_possible_text(doc: Document, action: Action) -> str:
         ) % {"number": doc.display_number}
     return _(
         "Not possible now: this %(kind)s is “%(status)s”. The page shows its current state."
-    ) % {"kind": str(doc.type.label).lower(), "status": doc.status}
+    ) % {"kind": str(doc.type.label).lower(), "status": status_label(doc.status)}
 
 
 def check_again_url(account: Account, kind: DocumentType, document_id: int) -> str:

@@ -32,6 +32,7 @@ from invoices.ix_errors import (
 from invoices.ix_records import Client, Document, to_date, to_decimal
 from invoices.models import Account, AuditEntry
 from invoices.submissions import Submission
+from invoices.templatetags.ix import status_label
 
 ACTION = "document.create"
 CLIENTS_TTL = 5 * 60  # the client look-up's copy of the company's clients
@@ -291,7 +292,7 @@ def owner_problem(document: Document | None, owner_id: int) -> str:
     if document.status not in ISSUED_STATUSES:
         return _(
             "Document %(id)s is %(status)s: a note can only correct an issued (final or settled) invoice."
-        ) % {"id": owner_id, "status": document.status}
+        ) % {"id": owner_id, "status": status_label(document.status)}
     return ""
 
 

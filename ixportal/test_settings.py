@@ -28,6 +28,7 @@ IXPORTAL_READ_TIMEOUT = 5.0
 IXPORTAL_SAFT_POLL_SECONDS = 3
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 SESSION_COOKIE_SECURE = False
+LANGUAGE_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 # No collectstatic before tests: serve static files straight from the finders.
 WHITENOISE_AUTOREFRESH = True

@@ -7,6 +7,8 @@ admin.site.site_title = "ixportal"
 
 urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
+    # set_language: POST language + next; the choice lives in Django's language cookie.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("c/<slug:account_slug>/saft/", include("saft.urls")),
     path("saft/", include("saft.urls_overview")),
