@@ -20,10 +20,13 @@ class DocumentType:
     label: Any  # for people
     can_create: bool = False
     sequence_key: str = ""  # the <type> in a sequence's current_<type>_number
+    # The client owes money on it until it is settled, so it can be overdue. Receipts
+    # record a payment, credit notes owe the client, invoice-receipts are paid on issue.
+    receivable: bool = False
 
 
 DOCUMENT_TYPES: tuple[DocumentType, ...] = (
-    DocumentType("Invoice", "invoices", "invoice", "FT", _("Invoice"), True, "invoice"),
+    DocumentType("Invoice", "invoices", "invoice", "FT", _("Invoice"), True, "invoice", True),
     DocumentType(
         "InvoiceReceipt",
         "invoice_receipts",
@@ -46,7 +49,7 @@ DOCUMENT_TYPES: tuple[DocumentType, ...] = (
         "CreditNote", "credit_notes", "credit_note", "NC", _("Credit note"), True, "credit_note"
     ),
     DocumentType(
-        "DebitNote", "debit_notes", "debit_note", "ND", _("Debit note"), True, "debit_note"
+        "DebitNote", "debit_notes", "debit_note", "ND", _("Debit note"), True, "debit_note", True
     ),
     DocumentType("Receipt", "receipts", "receipt", "RG", _("Receipt"), False, "receipt"),
     DocumentType(
@@ -57,6 +60,7 @@ DOCUMENT_TYPES: tuple[DocumentType, ...] = (
         _("VAT MOSS invoice"),
         False,
         "vat_moss_invoice",
+        True,
     ),
     # Listed by the list endpoint's type[] filter; no path of their own for get/create.
     DocumentType("CashInvoice", "cash_invoices", "cash_invoice", "VD", _("Cash invoice")),

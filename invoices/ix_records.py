@@ -249,9 +249,12 @@ class Document:
         return f"{self.type.code} {self.inverted_sequence_number}"
 
     def is_overdue(self, today: dt.date) -> bool:
-        """Final (issued, unpaid) and past its due date."""
+        """An issued, unpaid receivable (invoice, debit note) past its due date."""
         return (
-            self.status in ("final", "sent") and self.due_date is not None and self.due_date < today
+            self.type.receivable
+            and self.status in ("final", "sent")
+            and self.due_date is not None
+            and self.due_date < today
         )
 
     @property

@@ -113,3 +113,23 @@ def test_api_dates_parse_strictly_as_dd_mm_yyyy(text, expected):
     from invoices.ix_records import to_date
 
     assert to_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("doc_type", "overdue"),
+    [
+        ("Invoice", True),
+        ("DebitNote", True),
+        ("VatMossInvoice", True),
+        ("Receipt", False),
+        ("CreditNote", False),
+        ("InvoiceReceipt", False),
+        ("SimplifiedInvoice", False),
+    ],
+)
+def test_only_what_the_client_still_owes_can_be_overdue(doc_type, overdue):
+    doc = _document(type=doc_type, status="final", due_date="01/10/2026")
+    assert doc.is_overdue(dt.date(2026, 11, 21)) is overdue
+    assert not _document(type=doc_type, status="settled", due_date="01/10/2026").is_overdue(
+        dt.date(2026, 11, 21)
+    )
