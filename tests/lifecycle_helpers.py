@@ -75,3 +75,9 @@ def wait_for(predicate, timeout: float = 5.0) -> bool:
             return True
         time.sleep(0.05)
     return predicate()
+
+
+def last_audit(action: str):
+    from invoices.models import AuditEntry
+
+    return AuditEntry.objects.filter(action=action).latest("pk")
