@@ -10,6 +10,7 @@ import uuid
 from django.utils import timezone
 
 from invoices.ix_records import Document
+from invoices.models import AuditEntry
 
 HTMX = {"HX-Request": "true"}
 
@@ -78,6 +79,5 @@ def wait_for(predicate, timeout: float = 5.0) -> bool:
 
 
 def last_audit(action: str):
-    from invoices.models import AuditEntry
 
     return AuditEntry.objects.filter(action=action).latest("pk")
