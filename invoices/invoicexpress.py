@@ -142,7 +142,8 @@ class InvoiceXpressClient:
     ) -> _Answer:
         """Send one request (retrying where safe) and return the answer, or raise typed.
 
-        GETs retry 429, 5xx and network errors with bounded exponential backoff. Writes
+        GETs retry 429, 5xx and connection failures with bounded exponential backoff (not a
+        read timeout: the service is slow, not gone). Writes
         retry only 429, which the service answers before doing anything; a write that
         failed or timed out is never resent blindly.
         """
@@ -154,8 +155,10 @@ class InvoiceXpressClient:
         while True:
             try:
                 answer = self._send(method, url, query, body)
-            except Unreachable:
-                if is_read and attempt < self.retries:
+            except Unreachable as exc:
+                # A read timeout is not retried: the service is slow, not gone, and three
+                # 20-second waits would hold the page for a minute.
+                if is_read and not exc.timed_out and attempt < self.retries:
                     attempt += 1
                     self._sleep(attempt)
                     continue
@@ -185,9 +188,16 @@ class InvoiceXpressClient:
                 allow_redirects=False,
             )
             text = response.text
+        except requests.ConnectTimeout:
+            # Never connected, so nothing was sent: the same as a refused connection.
+            failure = Unreachable(
+                _(
+                    "InvoiceXpress cannot be reached (connection failed). Check the network or the company's base URL."
+                )
+            )
         except requests.Timeout:
             failure = Unreachable(
-                _("InvoiceXpress did not answer in time. Nothing is lost: try again in a moment."),
+                _("InvoiceXpress did not answer in time. Try again in a moment."),
                 timed_out=True,
             )
         except requests.ConnectionError:

@@ -302,3 +302,28 @@ def test_money_is_sent_as_exact_decimal_text(rsps, client):
     )
     sent = json.loads(rsps.calls[0].request.body)
     assert sent["invoice"]["items"][0] == {"unit_price": "0.10", "quantity": "3"}
+
+
+def test_a_get_that_times_out_reading_is_not_retried():
+    """Three 20-second waits would hold a page for a minute: one timeout is reported."""
+    import time
+
+    with socket.socket() as server:  # accepts the connection, never answers
+        server.bind(("127.0.0.1", 0))
+        server.listen(5)
+        port = server.getsockname()[1]
+        client = InvoiceXpressClient(f"http://127.0.0.1:{port}", KEY, timeout=(1, 0.3), retries=2)
+        started = time.monotonic()
+        with pytest.raises(Unreachable) as caught:
+            client.list_taxes()
+        elapsed = time.monotonic() - started
+    assert caught.value.timed_out
+    assert client.calls == 1
+    assert elapsed < 0.9  # one read timeout, not three
+
+
+def test_a_get_is_retried_after_a_connect_timeout(rsps, client):
+    rsps.add("GET", LIST, body=requests.ConnectTimeout("no route"))
+    rsps.add("GET", LIST, json=EMPTY_LIST)
+    assert client.list_documents().total_entries == 0
+    assert len(rsps.calls) == 2
