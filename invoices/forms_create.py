@@ -21,6 +21,7 @@ need both (exemption, simplified-invoice limits). What a form starts with is in
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -43,14 +44,16 @@ from invoices.forms_create_lines import (
     blank_row,
     default_tax_name,
 )
-from invoices.ix_records import Tax, format_date
-from invoices.ix_sequences import Sequence
+from invoices.ix_records import Document, Tax, format_date
+from invoices.ix_sequences import CodeStatus, Sequence
+from invoices.templatetags.ix import pt_money, pt_number
 from invoices.totals import Estimate, estimate
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]  # shown and sent as dd/mm/yyyy
 CREATABLE_TYPES = tuple(t for t in DOCUMENT_TYPES if t.can_create)
 NOTE_TYPES = ("credit_notes", "debit_notes")  # carry owner_invoice_id
 OWNER_REQUIRED_TYPES = ("credit_notes",)
+CREDIT_NOTE = "credit_notes"
 SIMPLIFIED = "simplified_invoices"
 # Simplified invoices: retail sales of goods to final consumers up to EUR 1,000; anything
 # else up to EUR 100 (CIVA art. 40). A line in a service-like unit makes the sale a service.
@@ -124,10 +127,7 @@ class DocumentForm(ClientFields):
         super().__init__(*args, **kwargs)
         self.sequences = {str(s.id): s for s in sequences}
         default = next((s for s in sequences if s.is_default), sequences[0] if sequences else None)
-        self.fields["sequence"].choices = [
-            (str(s.id), f"{s.serie} ({_('default')})" if s.is_default else s.serie)
-            for s in sequences
-        ]
+        self.fields["sequence"].choices = [(str(s.id), series_label(s)) for s in sequences]
         if default is not None:
             self.fields["sequence"].initial = str(default.id)
         self.fields["tax_exemption"].choices = [("", "—")] + [
@@ -176,7 +176,50 @@ class DocumentForm(ClientFields):
                 _("Series %(serie)s cannot issue this document type.") % {"serie": sequence.serie},
             )
             return
+        if counter.code_status == CodeStatus.NOT_REGISTERED:
+            # InvoiceXpress takes the draft, then refuses to finalize it (no ATCUD).
+            self.add_error("sequence", unregistered_message(sequence))
+            return
         data["sequence_counter_id"] = counter.sequence_id
+
+    def sequence_warning(self) -> str:
+        """Why the chosen series cannot issue the chosen type for real, or "" (shown at once)."""
+        value = self.data.get("sequence") if self.is_bound else self.initial.get("sequence")
+        sequence = self.sequences.get(str(value or self.fields["sequence"].initial or ""))
+        doc_type = (self.data if self.is_bound else self.initial).get("doc_type") or "invoices"
+        kind = next((t for t in CREATABLE_TYPES if t.path == doc_type), None)
+        if sequence is None or kind is None:
+            return ""
+        counter = sequence.counter(kind.sequence_key)
+        if counter is not None and counter.code_status == CodeStatus.NOT_REGISTERED:
+            return unregistered_message(sequence)
+        return ""
+
+
+def series_label(sequence: Sequence) -> str:
+    label = sequence.serie
+    if sequence.is_default:
+        label = f"{label} ({_('default')})"
+    if sequence.has_unregistered:
+        label = _("%(serie)s — not registered (N/D)") % {"serie": label}
+    return label
+
+
+def unregistered_message(sequence: Sequence) -> str:
+    return _(
+        "Series %(serie)s is not registered with the Tax Authority (N/D) for this document "
+        "type: documents on a series not registered with the Tax Authority are refused when "
+        "finalized; register it on the Sequences page first."
+    ) % {"serie": sequence.serie}
+
+
+def _item_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _quantity_text(value: Decimal) -> str:
+    """4 -> "4", 1.5 -> "1,5": as many decimals as the quantity has."""
+    return pt_number(value, places=max(0, -value.normalize().as_tuple().exponent))
 
 
 # ---- raw form data: add / remove lines without losing what was typed -------------------
@@ -304,6 +347,58 @@ class DocumentEntry:
                         "total": f"{totals.total:.2f}".replace(".", ","),
                     },
                 )
+
+    def fits_owner(self, owner: Document) -> bool:
+        """A credit note takes back at most what its invoice charged; errors on the form if not.
+
+        Lines are matched to the invoice's by item name (several lines of one name add up);
+        a line the invoice does not have is allowed, but counts toward the total.
+        """
+        if self.doc_type != CREDIT_NOTE:
+            return True
+        fits = True
+        charged: dict[str, Decimal] = defaultdict(Decimal)
+        names: dict[str, str] = {}
+        for item in owner.items:
+            charged[_item_key(item.name)] += item.quantity
+            names.setdefault(_item_key(item.name), item.name)
+        credited: dict[str, Decimal] = defaultdict(Decimal)
+        lines = self.items.filled_forms()
+        for line in lines:
+            credited[_item_key(line.cleaned_data["name"])] += line.cleaned_data["quantity"]
+        for line in lines:
+            key = _item_key(line.cleaned_data["name"])
+            if key in charged and credited[key] > charged[key]:
+                fits = False
+                line.add_error(
+                    "quantity",
+                    _(
+                        "More than the invoice charged: %(number)s has %(quantity)s of "
+                        "“%(name)s”, this note credits %(credited)s."
+                    )
+                    % {
+                        "number": owner.display_number or owner.id,
+                        "quantity": _quantity_text(charged[key]),
+                        "name": names[key],
+                        "credited": _quantity_text(credited[key]),
+                    },
+                )
+        total = self.estimate().total
+        if total > owner.total:
+            fits = False
+            self.form.add_error(
+                None,
+                _(
+                    "A credit note cannot exceed the invoice it corrects: %(number)s totals "
+                    "%(owner_total)s, this note about %(total)s."
+                )
+                % {
+                    "number": owner.display_number or owner.id,
+                    "owner_total": pt_money(owner.total, owner.currency),
+                    "total": pt_money(total, owner.currency),
+                },
+            )
+        return fits
 
     def estimate(self) -> Estimate:
         """The totals of the lines that are complete, whether or not the rest is valid."""

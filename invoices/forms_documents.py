@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from invoices.dates import plausible_year
 from invoices.decimals import LooseDecimalField
-from invoices.document_types import STATUSES, document_type
+from invoices.document_types import DOCUMENT_TYPES, STATUSES, document_type
 
 DATE_INPUT_FORMAT = "%d/%m/%Y"  # typed and shown the Portuguese way, as the API wants it
 PER_PAGE_CHOICES = (10, 20, 30, 50)
@@ -32,6 +33,15 @@ TYPE_NAMES = (
     "VatMossReceipt",
     "VatMossCreditNote",
 )
+# "FT" -> ("Invoice", "VatMossInvoice"): the list's types printed with each code.
+TYPES_BY_CODE: dict[str, tuple[str, ...]] = {
+    code: tuple(name for name in TYPE_NAMES if document_type(name).code == code)
+    for code in dict.fromkeys(kind.code for kind in DOCUMENT_TYPES)
+}
+# A number as the list shows it: "FT 2026/33", "ft A/28". InvoiceXpress's text search
+# only matches "2026/33", so the code becomes a type filter. The rest must hold a digit,
+# so a client search such as "NC Software" stays a plain text search.
+_NUMBER_RE = re.compile(r"(?P<code>[A-Za-z]{2})\s+(?P<rest>\S*\d\S*)")
 STATUS_LABELS = {
     "draft": _("Draft"),
     "sent": _("Sent"),
@@ -89,6 +99,24 @@ class PtDateField(forms.DateField):
     input_formats = [DATE_INPUT_FORMAT]
     default_error_messages = {"invalid": _("Enter a date as dd/mm/yyyy, e.g. 31/01/2025.")}
     default_validators = [plausible_year]
+
+
+def _split_document_number(text: str, chosen: list[str]) -> tuple[str, list[str]]:
+    """("FT 2026/33", []) -> ("2026/33", ["Invoice", "VatMossInvoice"]).
+
+    Types the user chose narrow the code's types further. When none of them carries that
+    code, the text goes upstream unchanged: a type filter left empty would mean every type,
+    while the raw number matches nothing, which is the honest answer.
+    """
+    match = _NUMBER_RE.fullmatch(text)
+    if match is None or match["code"].upper() not in TYPES_BY_CODE:
+        return text, chosen
+    types = list(TYPES_BY_CODE[match["code"].upper()])
+    if chosen:
+        types = [name for name in chosen if name in types]
+        if not types:
+            return text, chosen
+    return match["rest"], types
 
 
 class DocumentFilterForm(forms.Form):
@@ -193,9 +221,10 @@ class DocumentFilterForm(forms.Form):
         """The filter keywords of `InvoiceXpressClient.list_documents` (no page, no per_page)."""
         data = self.cleaned_data
         archived, non_archived = Archive.PARAMS[data.get("archived") or Archive.ANY]
+        text, types = _split_document_number(data.get("text") or "", list(data.get("type") or ()))
         return {
-            "text": data.get("text") or "",
-            "types": list(data.get("type") or ()),
+            "text": text,
+            "types": types,
             "statuses": list(data.get("status") or ()),
             "date_from": data.get("date_from"),
             "date_to": data.get("date_to"),

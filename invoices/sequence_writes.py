@@ -131,12 +131,14 @@ class WriteResult:
     level: str  # bootstrap alert colour
     sequence: Sequence | None = None
     failure: Failure | None = None
+    # The Tax Authority is working on it: a refresh later will show the codes.
+    registering: bool = False
 
     @property
     def in_progress(self) -> bool:
         if self.failure is not None:
             return self.failure.in_progress
-        return self.sequence is not None and self.sequence.has_unregistered
+        return self.registering
 
 
 def sequence_write(
@@ -172,15 +174,14 @@ def sequence_write(
         serie = sequence.serie or serie
         message = done % {"serie": serie}
         level = "success"
+        registering = False
         if sequence.has_unregistered:
-            message += " " + _(
-                "The Tax Authority has not given it every validation code yet (N/D): documents "
-                "on it will be refused until it is registered. Refresh in a few minutes."
-            )
+            message += " " + _not_registered_text(action)
             level = "warning"
+            registering = action == "sequence.register"
         else:
             message = f"{message} {_codes_summary(sequence)}".strip()
-        result = WriteResult(message, level, sequence=sequence)
+        result = WriteResult(message, level, sequence=sequence, registering=registering)
         outcome, detail = AuditEntry.Outcome.OK, message
     finally:
         company_cache.forget_sequences(account)
@@ -188,6 +189,30 @@ def sequence_write(
         account=account, user=user, action=action, outcome=outcome, target=serie, detail=detail
     )
     return result
+
+
+def _not_registered_text(action: str) -> str:
+    """What N/D codes mean after a write that succeeded.
+
+    Only a registration asked for just now is being worked on. Nothing registers a series
+    that was merely made the default: saying "refresh in a few minutes" there would leave
+    people waiting for something that never happens.
+    """
+    if action == "sequence.register":
+        return _(
+            "The Tax Authority is still registering it (N/D): refresh in a few minutes to see "
+            "its validation codes."
+        )
+    if action == "sequence.create":
+        # InvoiceXpress registers a new series itself, but that can fail or lag behind.
+        return _(
+            "It is not registered with the Tax Authority yet (N/D): documents on it cannot be "
+            "finalized until it is. If it still shows N/D, register it with its Register button."
+        )
+    return _(
+        "It is not registered with the Tax Authority (N/D): register it with its Register "
+        "button before documents on it can be finalized."
+    )
 
 
 def _codes_summary(sequence: Sequence) -> str:

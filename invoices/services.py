@@ -296,17 +296,25 @@ def owner_problem(document: Document | None, owner_id: int) -> str:
     return ""
 
 
-def owner_check(*, account: Account, owner_id: int, token: uuid.UUID) -> str:
-    """Why a note cannot correct `owner_id` ("" when it can), asked before sending.
+def owner_check(
+    *, account: Account, owner_id: int, token: uuid.UUID
+) -> tuple[Document | None, str]:
+    """(the invoice a note corrects, why the note cannot correct it or ""), asked before sending.
 
-    A resubmit of a form already sent skips the question: it shows the first outcome.
+    A resubmit of a form already sent skips the question, (None, ""): it shows the first
+    outcome.
     """
     if Submission.objects.filter(account=account, token=token).exists():
-        return ""
+        return None, ""
     try:
-        return owner_problem(owner_document(account=account, owner_id=owner_id), owner_id)
+        owner = owner_document(account=account, owner_id=owner_id)
     except InvoiceXpressError as exc:
-        return _("The invoice to correct could not be checked. %(error)s") % {"error": exc.message}
+        problem = _("The invoice to correct could not be checked. %(error)s") % {
+            "error": exc.message
+        }
+        return None, problem
+    problem = owner_problem(owner, owner_id)
+    return (None, problem) if problem else (owner, "")
 
 
 def _clients_key(account: Account) -> str:

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from invoices import company_cache, countries, services
 from invoices.access import get_account_for_user
@@ -50,6 +50,12 @@ def _private(response: HttpResponse) -> HttpResponse:
     patch_vary_headers(response, ("HX-Request",))
     patch_cache_control(response, private=True, no_cache=True, no_store=True)
     return response
+
+
+def _wants_fragment(request: HttpRequest) -> bool:
+    # htmx restoring history (back/forward with no snapshot: the page is hx-history="false")
+    # asks for the whole page, not the fragment.
+    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 def _company_lists(
@@ -94,7 +100,7 @@ def _render_entry(
         "notices": notices or [],
         "submission": submission,
     }
-    template = FORM_TEMPLATE if request.htmx else PAGE_TEMPLATE
+    template = FORM_TEMPLATE if _wants_fragment(request) else PAGE_TEMPLATE
     return _private(render(request, template, context))
 
 
@@ -105,11 +111,11 @@ def _created_response(
     url = reverse(
         "invoices:document_detail", args=[account.slug, kind.path, submission.document_id]
     )
-    messages.success(
-        request,
-        _("%(type)s created as a draft. Check it, then finalize it from this page.")
-        % {"type": kind.label},
-    )
+    if Role(account.role).allows(Role.MANAGER):
+        text = _("%(type)s created as a draft. Check it, then finalize it from this page.")
+    else:  # clerks create drafts; only a manager may finalize them
+        text = _("%(type)s created as a draft. Check it; a manager finalizes it.")
+    messages.success(request, text % {"type": kind.label})
     if request.htmx:
         return HttpResponseClientRedirect(url)
     return redirect(url)
@@ -136,9 +142,16 @@ def _outcome_response(
         entry.is_valid()
         entry.form.add_error(None, submission.message)
         return _render_entry(request, account, entry, problems=problems)
-    # Unknown, or still being sent by another request: same token, retry or wait.
+    # Unknown, or still being sent by another request: same token, retry or wait. The
+    # address bar must name the submission, so a reload or the back button shows this
+    # panel and its retry again; at /documents/new/ it would be a blank form, and a clerk
+    # typing it again would make a second document.
+    status_url = reverse("invoices:submission_detail", args=[account.slug, submission.token])
+    if not request.htmx:
+        return redirect(status_url)  # POST/redirect/GET
     entry = DocumentEntry(sequences=sequences, taxes=taxes, raw=raw)
-    return _render_entry(request, account, entry, problems=problems, submission=submission)
+    response = _render_entry(request, account, entry, problems=problems, submission=submission)
+    return push_url(response, status_url)
 
 
 @require_http_methods(["GET", "POST"])
@@ -264,9 +277,11 @@ def _document_submit(
         return _render_entry(request, account, entry, problems=problems)
     owner_id = entry.form.cleaned_data.get("owner_invoice_id")
     if owner_id and entry.doc_type in NOTE_TYPES:
-        problem = services.owner_check(account=account, owner_id=owner_id, token=entry.token)
+        owner, problem = services.owner_check(account=account, owner_id=owner_id, token=entry.token)
         if problem:
             entry.form.add_error("owner_invoice_id", problem)
+            return _render_entry(request, account, entry, problems=problems)
+        if owner is not None and not entry.fits_owner(owner):
             return _render_entry(request, account, entry, problems=problems)
     submission = services.document_create(
         account=account,
@@ -315,7 +330,7 @@ def submission_detail(request: HttpRequest, account_slug: str, token: uuid.UUID)
     if submission.is_created:
         return _created_response(request, account, submission)
     context = {"account": account, "nav": "create", "submission": submission}
-    if request.htmx:
+    if _wants_fragment(request):
         if submission.is_failed:  # the whole form comes back, with the refusal on it
             return HttpResponseClientRedirect(request.path)
         return _private(render(request, STATUS_TEMPLATE, context))

@@ -34,10 +34,13 @@ from invoices import document_csv
 from invoices.access import get_account_for_user
 from invoices.document_types import DOCUMENT_TYPES, GETTABLE_TYPE_PATHS, document_type
 from invoices.exemptions import exemption_meaning
+from invoices.forms_create_lines import UNIT_CHOICES
 from invoices.forms_documents import DocumentFilterForm
 from invoices.ix_errors import InvoiceXpressError, NotFound
 from invoices.ix_records import Document, DocumentPage
 from invoices.templatetags.ix import STATUS_BADGES, atcud_meaning, pt_date, pt_number
+
+UNIT_LABELS = dict(UNIT_CHOICES)
 
 
 def _wants_fragment(request: HttpRequest) -> bool:
@@ -47,9 +50,11 @@ def _wants_fragment(request: HttpRequest) -> bool:
 
 def _private(response: HttpResponse) -> HttpResponse:
     # The same URL answers a fragment or a page depending on HX-Request: a cache must not
-    # mix them up, and financial data stays out of shared caches.
+    # mix them up, and financial data stays out of shared caches. no-store, not no-cache:
+    # the browser must not keep a copy either, or Back shows a deleted draft with its
+    # buttons still live (no-store also keeps the page out of the back/forward cache).
     patch_vary_headers(response, ("HX-Request", "HX-History-Restore-Request"))
-    patch_cache_control(response, private=True, no_cache=True)
+    patch_cache_control(response, private=True, no_store=True)
     return response
 
 
@@ -212,6 +217,8 @@ def document_detail(
                 "item": item,
                 "quantity_places": _places(item.quantity, least=0, most=3),
                 "price_places": _places(item.unit_price, least=2, most=4),
+                # The API's unit word ("hour") in the page's language; an unknown one as sent.
+                "unit_label": UNIT_LABELS.get(item.unit, item.unit),
             }
             for item in doc.items
         ],

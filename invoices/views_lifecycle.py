@@ -78,9 +78,9 @@ class HtmxHttpRequest(HttpRequest):
 
 def _private(response: HttpResponse) -> HttpResponse:
     # One URL answers a fragment or a page depending on HX-Request; and documents are
-    # financial data: no shared caches.
+    # financial data: no shared caches, and no copy in the browser (see views_documents).
     patch_vary_headers(response, ("HX-Request",))
-    patch_cache_control(response, private=True, no_cache=True)
+    patch_cache_control(response, private=True, no_store=True)
     return response
 
 
@@ -112,6 +112,8 @@ def _header(
     panel: Panel | None = None,
 ) -> HttpResponse:
     context = _header_context(account, doc, lifecycle_notice=notice, lifecycle_panel=panel)
+    # The number may have changed (a finalized draft): the breadcrumb follows, out of band.
+    context["oob_breadcrumb"] = True
     return _private(render(request, HEADER, context))
 
 

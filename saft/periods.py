@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dates import MONTHS
+from django.utils.translation import gettext as _
 
 DEADLINE_DAY = 5
 
@@ -62,8 +63,11 @@ class Period:
 
     @property
     def label(self) -> str:
-        """ "October 2026" in the active language."""
-        return f"{MONTHS[self.month]} {self.year}"
+        """ "October 2026" in the active language ("outubro de 2026" in Portuguese)."""
+        month = str(MONTHS[self.month])
+        if (translation.get_language() or "").startswith("pt"):
+            month = month.lower()  # Portuguese writes month names in lower case mid-sentence
+        return _("%(month)s %(year)s") % {"month": month, "year": self.year}
 
     def __str__(self) -> str:
         return self.key

@@ -98,7 +98,8 @@ def test_a_double_click_on_a_refused_form_shows_the_refusal_again_without_resend
 def test_an_unknown_upstream_failure_is_never_a_500(clerk, live_company):
     token, series, _ = fresh_form(clerk)
     faults.inject("acme", "html", count=1, path_prefix="invoices.json")
-    response = clerk.post(URL, form_data(token, series))
+    response = clerk.post(URL, form_data(token, series), follow=True)
+    assert response.redirect_chain == [(f"{URL}{token}/", 302)]  # reload keeps the retry
     assert response.status_code == 200
     assert Submission.objects.get().status == "unknown"
     assert "Retry safely" in response.content.decode()
@@ -215,7 +216,7 @@ def test_a_409_with_several_identical_unclaimed_drafts_is_not_guessed(clerk, liv
     Submission.objects.all().delete()  # as if that first one came from elsewhere
     SandboxDocument.objects.update(proprietary_uid=None)
     api.create_document("invoices", payload, proprietary_uid=token)
-    response = clerk.post(URL, data)
+    response = clerk.post(URL, data, follow=True)
     html = response.content.decode()
     assert response.status_code == 200
     assert "2 identical drafts match it" in html
@@ -231,7 +232,7 @@ def test_a_draft_whose_lines_differ_is_not_taken_for_ours(clerk, live_company):
     )
     SandboxDocument.objects.update(proprietary_uid=token)  # the uid is taken, by a different draft
     Submission.objects.all().delete()
-    html = clerk.post(URL, data).content.decode()
+    html = clerk.post(URL, data, follow=True).content.decode()
     assert "does not show in its list yet" in html
     assert Submission.objects.get().status == "unknown"
 

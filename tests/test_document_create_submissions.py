@@ -31,8 +31,9 @@ def clerk(client, cast):
 
 def test_when_upstream_cannot_be_reached_the_outcome_is_unknown_and_retry_is_offered(clerk, cast):
     data = form_data()
-    response = clerk.post(URL, data)
+    response = clerk.post(URL, data, follow=True)
     html = response.content.decode()
+    assert response.redirect_chain == [(f"{URL}{data['token']}/", 302)]
     assert response.status_code == 200
     submission = Submission.objects.get()
     assert submission.status == Submission.Status.UNKNOWN
@@ -93,7 +94,7 @@ def test_a_retry_of_a_submission_that_is_still_being_sent_does_not_send_it_again
     settings.IXPORTAL_SUBMISSION_WAIT = 0.1
     token = uuid.uuid4()
     make_submission(cast, token, status="pending", payload={"client": {"name": "X"}})
-    html = clerk.post(f"{URL}{token}/retry/").content.decode()
+    html = clerk.post(f"{URL}{token}/retry/", follow=True).content.decode()
     assert "This document is being created." in html
     assert Submission.objects.get().status == "pending"
     assert not AuditEntry.objects.exists()

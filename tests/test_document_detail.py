@@ -168,7 +168,7 @@ def test_it_shows_the_whole_document(client, live_company, upstream):
     assert cells[0].startswith("Auditoria") and "Horas de consultoria" in cells[0]
     assert cells[1:] == [
         "2,5",
-        "hour",
+        "Hour",  # the form's label for the API's "hour"
         "400,00",
         "—",
         'IVA23 <span class="text-body-secondary">(23\u00a0%)</span>',
@@ -331,3 +331,49 @@ def test_a_422_is_a_message(client, cast):
     _assert_failure_shown(
         client, 5, "InvoiceXpress refused the request: Documento inválido.", "422"
     )
+
+
+# ---- review fixes: units in the page's language, no stored copies --------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "label"), [("en-GB,en;q=0.9", "Hour"), ("pt-PT,pt;q=0.9", "Hora")]
+)
+def test_the_unit_is_shown_in_the_pages_language_not_the_api_word(
+    client, live_company, language, label
+):
+    doc = make_document(live_company.sandbox, number=5)  # its line's unit is "hour"
+    client.force_login(live_company.viewer)
+    html = client.get(
+        url("invoices", doc.pk), headers={"Accept-Language": language}
+    ).content.decode()
+    items = html.split('id="document-items"', 1)[1].split("</table>", 1)[0]
+    assert f"<td>{label}</td>" in items
+    assert "<td>hour</td>" not in items
+
+
+def test_a_unit_the_form_does_not_know_is_shown_as_sent(client, live_company):
+    from sandbox.models import SandboxLine
+
+    doc = make_document(live_company.sandbox, number=6)
+    SandboxLine.objects.filter(document=doc).update(unit="kg")
+    client.force_login(live_company.viewer)
+    items = client.get(url("invoices", doc.pk)).content.decode().split('id="document-items"')[1]
+    assert "<td>kg</td>" in items
+
+
+def test_a_document_page_is_never_stored_by_the_browser(client, live_company):
+    doc = make_document(live_company.sandbox, number=7)
+    client.force_login(live_company.viewer)
+    response = client.get(url("invoices", doc.pk))
+    assert response["Cache-Control"] == "private, no-store"
+    missing = client.get(url("invoices", 999_999))
+    assert missing.status_code == 404 and missing["Cache-Control"] == "private, no-store"
+
+
+def test_the_breadcrumb_ends_with_the_number_under_a_stable_id(client, live_company):
+    doc = make_document(live_company.sandbox, number=8)
+    client.force_login(live_company.viewer)
+    html = client.get(url("invoices", doc.pk)).content.decode()
+    assert re.search(r'<li [^>]*id="breadcrumb-current"[^>]*>FT 2025/8</li>', html)
+    assert "hx-swap-oob" not in html.split('id="breadcrumb-current"')[1].split(">")[0]

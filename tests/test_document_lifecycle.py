@@ -379,3 +379,27 @@ def test_a_timeout_says_the_outcome_is_unknown_and_check_again_reads_the_documen
     assert again.lstrip().startswith('<div id="document-header"')
     assert f"FT {year()}/1" in again and "Read again from InvoiceXpress" in again
     assert manager.get(check)["Location"] == doc_url(draft)  # without JS: the page itself
+
+
+# ---- the breadcrumb and the browser's copies -------------------------------------------------
+
+
+def test_finalizing_with_htmx_updates_the_breadcrumb_out_of_band(manager, live_company):
+    draft = create_draft(live_company)
+    page = manager.get(doc_url(draft)).content.decode()
+    assert re.search(r'id="breadcrumb-current"[^>]*>Draft<', page)
+
+    html = finalize(manager, draft, **HTMX).content.decode()
+
+    oob = re.search(r'<li [^>]*id="breadcrumb-current"[^>]*>([^<]*)</li>', html)
+    assert oob is not None and 'hx-swap-oob="true"' in oob.group(0)
+    assert oob.group(1) == f"FT {year()}/1"
+    # Outside the header: htmx swaps out-of-band elements found at the top level.
+    assert html.index("breadcrumb-current") > html.rindex("</div>")
+
+
+def test_a_page_shown_after_deleting_a_draft_is_never_a_stored_copy(manager, live_company):
+    draft = create_draft(live_company)
+    assert manager.get(doc_url(draft))["Cache-Control"] == "private, no-store"
+    response = manager.get(doc_url(draft, "delete"), headers=HTMX)
+    assert response["Cache-Control"] == "private, no-store"

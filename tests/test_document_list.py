@@ -293,3 +293,11 @@ def test_the_export_link_carries_the_filters(client, twenty_five):
     client.force_login(twenty_five.viewer)
     html = client.get(URL, {"type": "Invoice", "page": "2", "per_page": "10"}).content.decode()
     assert 'href="/c/acme/documents/export.csv?type=Invoice&amp;per_page=10"' in html
+
+
+def test_the_list_and_its_fragment_are_never_stored_by_the_browser(client, live_company):
+    client.force_login(live_company.viewer)
+    for headers in ({}, {"HX-Request": "true"}):
+        response = client.get(URL, headers=headers)
+        assert response["Cache-Control"] == "private, no-store"
+        assert "HX-Request" in response["Vary"]

@@ -222,3 +222,56 @@ def _query(**values):
     query = QueryDict(mutable=True)
     query.update(values)
     return query
+
+
+# ---- a number typed as the list shows it -----------------------------------------------------
+
+
+def test_a_number_typed_as_shown_is_sent_as_its_number_and_type(client, live_company, upstream):
+    client.force_login(live_company.viewer)
+    response = client.get(URL, {"text": "FT 2026/33"})
+
+    assert response.status_code == 200
+    [call] = upstream
+    assert ("text", "2026/33") in call.params
+    assert [value for key, value in call.params if key == "type[]"] == [
+        "Invoice",
+        "VatMossInvoice",
+    ]
+    assert 'value="FT 2026/33"' in response.content.decode()  # the box keeps what was typed
+
+
+def test_a_number_typed_as_shown_finds_only_that_document(client, live_company):
+    sandbox = live_company.sandbox
+    for doc_type in ("Invoice", "InvoiceReceipt", "SimplifiedInvoice"):
+        make_document(sandbox, doc_type=doc_type, serie="2026", number=33)
+    make_document(sandbox, serie="2026", number=34)
+    client.force_login(live_company.viewer)
+
+    assert numbers_in(client.get(URL, {"text": "ft 2026/33"})) == ["FT 2026/33"]
+    assert numbers_in(client.get(URL, {"text": "FS  2026/33"})) == ["FS 2026/33"]
+
+
+@pytest.mark.parametrize(
+    ("text", "chosen", "expected"),
+    [
+        ("FT 2026/33", [], ("2026/33", ["Invoice", "VatMossInvoice"])),
+        ("rg A/7", [], ("A/7", ["Receipt", "VatMossReceipt"])),
+        ("NC 2026/1", [], ("2026/1", ["CreditNote", "VatMossCreditNote"])),
+        ("VD 2026/1", [], ("2026/1", ["CashInvoice"])),
+        ("FT 2026/33", ["Invoice", "CreditNote"], ("2026/33", ["Invoice"])),
+        # None of the chosen types carries the code: the search stays as typed.
+        ("FT 2026/33", ["CreditNote"], ("FT 2026/33", ["CreditNote"])),
+        # Not a number: an unknown code, or no digit after a known one.
+        ("XY 2026/33", [], ("XY 2026/33", [])),
+        ("NC Software", [], ("NC Software", [])),
+        ("2026/33", [], ("2026/33", [])),
+    ],
+)
+def test_only_a_known_code_then_a_number_becomes_a_type_filter(text, chosen, expected):
+    query = _query(text=text)
+    query.setlist("type", chosen)
+    form = DocumentFilterForm(query)
+    assert form.is_valid(), form.errors
+    filters = form.upstream_filters()
+    assert (filters["text"], filters["types"]) == expected

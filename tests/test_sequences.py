@@ -372,7 +372,9 @@ def test_a_new_series_the_tax_authority_is_still_registering_is_flagged(live):
     response = live.client.post(CREATE, {"serie": "N"}, headers=HTMX)
     html = response.content.decode()
     assert "alert-warning" in html
-    assert "has not given it every validation code yet (N/D)" in html
+    assert "It is not registered with the Tax Authority yet (N/D)" in html
+    assert "register it with its Register button" in html
+    assert "refresh in a few minutes" not in html.lower()
     assert 'data-status="not_registered"' in html
     assert only_audit_entry("sequence.create").outcome == "ok"
 
@@ -481,6 +483,22 @@ def test_setting_the_default_updates_the_list_in_place(live):
     assert default_series(live).pk == series.pk
     entry = only_audit_entry("sequence.set_default")
     assert (entry.outcome, entry.target) == ("ok", "V")
+
+
+def test_making_an_unregistered_series_the_default_says_it_must_be_registered(live):
+    series = sandbox_series(live, "ND", registered=False)
+    live.client.get(LIST)
+    html = live.client.post(set_default_url(series), headers=HTMX).content.decode()
+    notice = re.search(r'<div[^>]*id="sequence-notice".*?</div>\s*</div>', html, re.DOTALL)
+    assert notice and "alert-warning" in notice.group(0)
+    text = notice.group(0)
+    assert "Series “ND” is now the default series." in text
+    assert "It is not registered with the Tax Authority (N/D)" in text
+    assert "register it with its Register button before documents on it can be finalized" in text
+    # Nothing registers it by itself: no "refresh in a few minutes", no Refresh button.
+    assert "in a few minutes" not in text and "?refresh=1" not in text
+    assert default_series(live).pk == series.pk
+    assert only_audit_entry("sequence.set_default").outcome == "ok"
 
 
 def test_setting_the_default_without_js_redirects_to_the_list(live):

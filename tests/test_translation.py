@@ -299,3 +299,14 @@ def test_the_committed_mo_matches_the_po():
         if got != e["msgstr"]:
             stale.append(e["msgid"])
     assert stale == []
+
+
+def test_a_period_reads_the_portuguese_way():
+    from django.utils import translation
+
+    from saft.periods import Period
+
+    with translation.override("pt-pt"):
+        assert Period(2026, 10).label == "outubro de 2026"
+    with translation.override("en"):
+        assert Period(2026, 10).label == "October 2026"
