@@ -21,7 +21,6 @@ need both (exemption, simplified-invoice limits). What a form starts with is in
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -44,9 +43,8 @@ from invoices.forms_create_lines import (
     blank_row,
     default_tax_name,
 )
-from invoices.ix_records import Document, Tax, format_date
+from invoices.ix_records import Tax, format_date
 from invoices.ix_sequences import CodeStatus, Sequence
-from invoices.templatetags.ix import pt_money, pt_number
 from invoices.totals import Estimate, estimate
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]  # shown and sent as dd/mm/yyyy
@@ -213,15 +211,6 @@ def unregistered_message(sequence: Sequence) -> str:
     ) % {"serie": sequence.serie}
 
 
-def _item_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
-
-
-def _quantity_text(value: Decimal) -> str:
-    """4 -> "4", 1.5 -> "1,5": as many decimals as the quantity has."""
-    return pt_number(value, places=max(0, -value.normalize().as_tuple().exponent))
-
-
 # ---- raw form data: add / remove lines without losing what was typed -------------------
 
 
@@ -347,58 +336,6 @@ class DocumentEntry:
                         "total": f"{totals.total:.2f}".replace(".", ","),
                     },
                 )
-
-    def fits_owner(self, owner: Document) -> bool:
-        """A credit note takes back at most what its invoice charged; errors on the form if not.
-
-        Lines are matched to the invoice's by item name (several lines of one name add up);
-        a line the invoice does not have is allowed, but counts toward the total.
-        """
-        if self.doc_type != CREDIT_NOTE:
-            return True
-        fits = True
-        charged: dict[str, Decimal] = defaultdict(Decimal)
-        names: dict[str, str] = {}
-        for item in owner.items:
-            charged[_item_key(item.name)] += item.quantity
-            names.setdefault(_item_key(item.name), item.name)
-        credited: dict[str, Decimal] = defaultdict(Decimal)
-        lines = self.items.filled_forms()
-        for line in lines:
-            credited[_item_key(line.cleaned_data["name"])] += line.cleaned_data["quantity"]
-        for line in lines:
-            key = _item_key(line.cleaned_data["name"])
-            if key in charged and credited[key] > charged[key]:
-                fits = False
-                line.add_error(
-                    "quantity",
-                    _(
-                        "More than the invoice charged: %(number)s has %(quantity)s of "
-                        "“%(name)s”, this note credits %(credited)s."
-                    )
-                    % {
-                        "number": owner.display_number or owner.id,
-                        "quantity": _quantity_text(charged[key]),
-                        "name": names[key],
-                        "credited": _quantity_text(credited[key]),
-                    },
-                )
-        total = self.estimate().total
-        if total > owner.total:
-            fits = False
-            self.form.add_error(
-                None,
-                _(
-                    "A credit note cannot exceed the invoice it corrects: %(number)s totals "
-                    "%(owner_total)s, this note about %(total)s."
-                )
-                % {
-                    "number": owner.display_number or owner.id,
-                    "owner_total": pt_money(owner.total, owner.currency),
-                    "total": pt_money(total, owner.currency),
-                },
-            )
-        return fits
 
     def estimate(self) -> Estimate:
         """The totals of the lines that are complete, whether or not the rest is valid."""

@@ -22,6 +22,7 @@ from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from invoices import company_cache, countries, services
 from invoices.access import get_account_for_user
+from invoices.credit_notes import credit_note_fits
 from invoices.document_types import document_type
 from invoices.forms_create import NOTE_TYPES, DocumentEntry, RawEntry
 from invoices.forms_create_client import ClientSearchForm
@@ -281,7 +282,7 @@ def _document_submit(
         if problem:
             entry.form.add_error("owner_invoice_id", problem)
             return _render_entry(request, account, entry, problems=problems)
-        if owner is not None and not entry.fits_owner(owner):
+        if owner is not None and not credit_note_fits(entry, owner):
             return _render_entry(request, account, entry, problems=problems)
     submission = services.document_create(
         account=account,
