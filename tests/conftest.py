@@ -11,8 +11,10 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 
 from invoices.models import Account, Membership, Role
+from tests.documents_helpers import spy_on_upstream
 
 # A port nothing listens on: any test that forgets the sandbox fails fast, never hangs.
 UNREACHABLE = "http://127.0.0.1:9"
@@ -52,6 +54,14 @@ def build_cast(base_url: str) -> SimpleNamespace:
     )
 
 
+@pytest.fixture(autouse=True)
+def isolated_cache():
+    """Each test starts and ends with an empty cache (taxes, series, client lists)."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def cast(db):
     return build_cast(UNREACHABLE)
@@ -72,3 +82,17 @@ def live_company(transactional_db, live_server):
     from invoices.invoicexpress import shared_session
 
     shared_session().close()
+
+
+@pytest.fixture
+def upstream(monkeypatch):
+    """Records the query every list/get call sends to InvoiceXpress (see documents_helpers)."""
+    return spy_on_upstream(monkeypatch)
+
+
+@pytest.fixture
+def fast_failures(settings):
+    """No retries and short timeouts, so tests of an unreachable upstream stay fast."""
+    settings.IXPORTAL_GET_RETRIES = 0
+    settings.IXPORTAL_READ_TIMEOUT = 0.5
+    settings.IXPORTAL_CONNECT_TIMEOUT = 0.5

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlsplit
@@ -133,3 +134,12 @@ def spy_on_upstream(monkeypatch) -> list[Call]:
 
     monkeypatch.setattr(session, "request", request)
     return calls
+
+
+def numbers_in(response) -> list[str]:
+    """The document numbers of the list table's rows, in order."""
+    html = response.content.decode()
+    return re.findall(
+        r'<tr data-document-id="\d+"[^>]*>\s*<td class="text-nowrap">\s*(?:<a [^>]*>)?([^<]+)<',
+        html,
+    )

@@ -6,7 +6,6 @@ import datetime as dt
 import re
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from invoices.models import AuditEntry
@@ -14,13 +13,6 @@ from sandbox import faults
 from tests.lifecycle_helpers import HTMX, create_draft, sandbox_doc
 
 URL = "/c/acme/documents/finalize/"
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -12,14 +12,9 @@ from invoices import document_csv
 from invoices.ix_errors import ServerError
 from invoices.ix_records import DocumentPage
 from sandbox import faults
-from tests.documents_helpers import make_document, spy_on_upstream
+from tests.documents_helpers import make_document
 
 URL = "/c/acme/documents/export.csv"
-
-
-@pytest.fixture
-def upstream(monkeypatch):
-    return spy_on_upstream(monkeypatch)
 
 
 def body_of(response) -> str:

@@ -12,12 +12,7 @@ import time_machine
 
 from invoices.exemptions import EXEMPTION_CODES, exemption, exemption_meaning
 from sandbox import faults
-from tests.documents_helpers import make_document, spy_on_upstream
-
-
-@pytest.fixture
-def upstream(monkeypatch):
-    return spy_on_upstream(monkeypatch)
+from tests.documents_helpers import make_document
 
 
 def url(type_path: str, doc_id: int) -> str:

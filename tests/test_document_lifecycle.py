@@ -7,7 +7,6 @@ import datetime as dt
 import re
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from invoices.models import AuditEntry
@@ -23,13 +22,6 @@ from tests.lifecycle_helpers import (
     sandbox_doc,
     wait_for,
 )
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

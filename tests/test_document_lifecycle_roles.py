@@ -4,7 +4,6 @@ not even see it (404), managers everything."""
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
 from tests.lifecycle_helpers import (
     HTMX,
@@ -13,14 +12,6 @@ from tests.lifecycle_helpers import (
     last_audit,
     sandbox_doc,
 )
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
 
 # ---- roles and tenancy ----------------------------------------------------------------------
 

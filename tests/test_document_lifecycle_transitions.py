@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from invoices import lifecycle
@@ -34,13 +33,6 @@ LEADS_TO = {
     Action.SETTLE: "settled",
     Action.UNSETTLE: "final",
 }
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _document_in(company, type_name: str, status: str) -> int:

@@ -8,32 +8,10 @@ import re
 import pytest
 
 from invoices.forms_documents import DocumentFilterForm
-from tests.documents_helpers import make_document, spy_on_upstream
+from tests.documents_helpers import make_document, numbers_in
 
 URL = "/c/acme/documents/"
 HTMX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def upstream(monkeypatch):
-    return spy_on_upstream(monkeypatch)
-
-
-@pytest.fixture
-def fast_failures(settings):
-    """No retries and a short read timeout, so failure tests stay fast."""
-    settings.IXPORTAL_GET_RETRIES = 0
-    settings.IXPORTAL_READ_TIMEOUT = 0.5
-    settings.IXPORTAL_CONNECT_TIMEOUT = 0.5
-
-
-def numbers_in(response) -> list[str]:
-    """The document numbers of the table's rows, in order."""
-    html = response.content.decode()
-    return re.findall(
-        r'<tr data-document-id="\d+"[^>]*>\s*<td class="text-nowrap">\s*(?:<a [^>]*>)?([^<]+)<',
-        html,
-    )
 
 
 # ---- filters reach InvoiceXpress as the API expects ----------------------------------------

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from invoices.models import AuditEntry
@@ -15,13 +14,6 @@ from sandbox.models import SandboxAccount, SandboxPdf
 from tests.lifecycle_helpers import HTMX, create_draft, doc_url
 
 TRIGGER = "hx-trigger=\"every 2s [document.visibilityState === 'visible']\""
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

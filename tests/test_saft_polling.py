@@ -6,7 +6,6 @@ fast (and stays pending, as a passing failure). Exports are built in the databas
 
 import datetime as dt
 import io
-import zoneinfo
 
 import pytest
 import responses
@@ -16,39 +15,14 @@ from django.utils import timezone
 from invoices.models import AuditEntry, Membership, Role
 from saft.models import SaftExport
 from saft.periods import Period
-from saft.saft_file import read_saft_zip, sha256_of
 from saft.services import export_advance, export_request
+from tests.saft_helpers import OCTOBER, at_lisbon, pending_export, ready_export
 from tests.test_saft_file import audit_file, zipped
-
-LISBON = zoneinfo.ZoneInfo("Europe/Lisbon")
-OCTOBER = Period(2026, 10)
 
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def _at(year, month, day, hour=12):
-    return dt.datetime(year, month, day, hour, tzinfo=LISBON)
-
-
-def ready_export(account, period=OCTOBER, *, requested_at=None, user=None) -> SaftExport:
-    xml = audit_file(start=period.first_day.isoformat(), end=period.last_day.isoformat(), entries=1)
-    content = zipped(("saft.xml", xml))
-    export = SaftExport.objects.create(
-        account=account,
-        year=period.year,
-        month=period.month,
-        requested_by=user,
-        requested_at=requested_at or period.end_moment() + dt.timedelta(days=1),
-    )
-    assert export.mark_ready(content=content, sha256=sha256_of(content), summary=read_saft_zip(content))  # fmt: skip
-    return export
-
-
-def pending_export(account, period=OCTOBER) -> SaftExport:
-    return SaftExport.objects.create(account=account, year=period.year, month=period.month)
 
 
 # ---- files the sandbox cannot produce (responses) --------------------------------------------
@@ -166,7 +140,7 @@ def test_a_pending_row_has_a_plain_check_now_link_that_advances_it(client, cast)
 # ---- all my companies: rows made in the request, InvoiceXpress asked by their polls ----------
 
 
-@time_machine.travel(_at(2026, 11, 21), tick=False)
+@time_machine.travel(at_lisbon(2026, 11, 21), tick=False)
 def test_all_my_companies_makes_the_rows_without_calling_invoicexpress(client, cast):
     Membership.objects.create(user=cast.manager, account=cast.other_account, role=Role.MANAGER)
     already = pending_export(cast.other_account)
@@ -195,7 +169,7 @@ def test_all_my_companies_makes_the_rows_without_calling_invoicexpress(client, c
 
 def test_a_single_company_request_still_asks_inside_the_request(client, cast):
     client.force_login(cast.manager)
-    with time_machine.travel(_at(2026, 11, 21), tick=False):
+    with time_machine.travel(at_lisbon(2026, 11, 21), tick=False):
         client.post("/c/acme/saft/request/", {"month": 10, "year": 2026})
     assert SaftExport.objects.get().attempts == 1
 

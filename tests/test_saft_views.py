@@ -5,7 +5,6 @@ fast (and stays pending, as a passing failure). Exports are built in the databas
 """
 
 import datetime as dt
-import zoneinfo
 from decimal import Decimal
 
 import pytest
@@ -16,37 +15,13 @@ from invoices.models import AuditEntry, Membership, Role
 from saft.models import SaftExport
 from saft.periods import Period
 from saft.saft_file import read_saft_zip, sha256_of
+from tests.saft_helpers import at_lisbon, pending_export, ready_export
 from tests.test_saft_file import audit_file, zipped
-
-LISBON = zoneinfo.ZoneInfo("Europe/Lisbon")
-OCTOBER = Period(2026, 10)
 
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def _at(year, month, day, hour=12):
-    return dt.datetime(year, month, day, hour, tzinfo=LISBON)
-
-
-def ready_export(account, period=OCTOBER, *, requested_at=None, user=None) -> SaftExport:
-    xml = audit_file(start=period.first_day.isoformat(), end=period.last_day.isoformat(), entries=1)
-    content = zipped(("saft.xml", xml))
-    export = SaftExport.objects.create(
-        account=account,
-        year=period.year,
-        month=period.month,
-        requested_by=user,
-        requested_at=requested_at or period.end_moment() + dt.timedelta(days=1),
-    )
-    assert export.mark_ready(content=content, sha256=sha256_of(content), summary=read_saft_zip(content))  # fmt: skip
-    return export
-
-
-def pending_export(account, period=OCTOBER) -> SaftExport:
-    return SaftExport.objects.create(account=account, year=period.year, month=period.month)
 
 
 # ---- roles and tenancy --------------------------------------------------------------------
@@ -188,7 +163,7 @@ def test_the_deadline_badge_listens_for_finished_exports(client, cast):
 # ---- the request form -----------------------------------------------------------------------
 
 
-@time_machine.travel(_at(2026, 11, 21), tick=False)
+@time_machine.travel(at_lisbon(2026, 11, 21), tick=False)
 @pytest.mark.parametrize(
     "data, error",
     [
@@ -209,7 +184,7 @@ def test_a_bad_period_is_shown_on_the_form_with_200(client, cast, data, error):
     assert not SaftExport.objects.exists()
 
 
-@time_machine.travel(_at(2026, 11, 21), tick=False)
+@time_machine.travel(at_lisbon(2026, 11, 21), tick=False)
 def test_the_current_month_is_allowed_with_a_warning(client, cast):
     client.force_login(cast.manager)
     response = client.post("/c/acme/saft/request/", {"month": 11, "year": 2026}, follow=True)
@@ -220,7 +195,7 @@ def test_the_current_month_is_allowed_with_a_warning(client, cast):
     assert "incomplete month" in page
 
 
-@time_machine.travel(_at(2026, 11, 21), tick=False)
+@time_machine.travel(at_lisbon(2026, 11, 21), tick=False)
 def test_the_form_proposes_the_last_closed_month(client, cast):
     client.force_login(cast.manager)
     page = client.get("/c/acme/saft/").content.decode()
@@ -247,11 +222,11 @@ def _deadline_badge(client, slug="acme"):
 
 def test_the_deadline_counts_down_to_day_5_in_lisbon(client, cast):
     client.force_login(cast.viewer)
-    with time_machine.travel(_at(2026, 11, 3), tick=False):
+    with time_machine.travel(at_lisbon(2026, 11, 3), tick=False):
         badge = _deadline_badge(client)
     assert "SAF-T for October 2026: due to the Tax Authority by 05/11/2026." in badge
     assert "Due in 2 days" in badge
-    with time_machine.travel(_at(2026, 11, 5, hour=23), tick=False):
+    with time_machine.travel(at_lisbon(2026, 11, 5, hour=23), tick=False):
         assert "Due today" in _deadline_badge(client)
     # Summer time: 23:30 UTC on 5 July is already 6 July in Lisbon, so June is overdue.
     with time_machine.travel(dt.datetime(2026, 7, 5, 22, 30, tzinfo=dt.UTC), tick=False):
@@ -263,8 +238,8 @@ def test_the_deadline_counts_down_to_day_5_in_lisbon(client, cast):
 
 def test_a_ready_export_of_the_whole_month_makes_it_done(client, cast):
     client.force_login(cast.viewer)
-    ready_export(cast.account, requested_at=_at(2026, 11, 2))
-    with time_machine.travel(_at(2026, 11, 20), tick=False):
+    ready_export(cast.account, requested_at=at_lisbon(2026, 11, 2))
+    with time_machine.travel(at_lisbon(2026, 11, 20), tick=False):
         assert 'data-deadline="done"' in _deadline_badge(client)
         page = client.get("/saft/").content.decode()
     assert 'id="deadline-acme"' in page and "Done" in page
@@ -272,17 +247,17 @@ def test_a_ready_export_of_the_whole_month_makes_it_done(client, cast):
 
 def test_an_export_made_before_the_month_ended_does_not_count(client, cast):
     client.force_login(cast.viewer)
-    ready_export(cast.account, requested_at=_at(2026, 10, 20))
-    with time_machine.travel(_at(2026, 11, 8), tick=False):
+    ready_export(cast.account, requested_at=at_lisbon(2026, 10, 20))
+    with time_machine.travel(at_lisbon(2026, 11, 8), tick=False):
         assert "Overdue by 3 days" in _deadline_badge(client)
         assert "incomplete month" in client.get("/c/acme/saft/").content.decode()
 
 
 def test_the_overview_lists_each_companys_deadline(client, cast):
     Membership.objects.create(user=cast.manager, account=cast.other_account, role=Role.VIEWER)
-    ready_export(cast.account, requested_at=_at(2026, 11, 1))
+    ready_export(cast.account, requested_at=at_lisbon(2026, 11, 1))
     client.force_login(cast.manager)
-    with time_machine.travel(_at(2026, 11, 7), tick=False):
+    with time_machine.travel(at_lisbon(2026, 11, 7), tick=False):
         page = client.get("/saft/").content.decode()
     acme = page[page.index('id="deadline-acme"') :][:1500]
     globex = page[page.index('id="deadline-globex"') :][:1500]
@@ -332,6 +307,6 @@ def test_one_pending_export_per_month_is_enforced_by_the_database(cast):
 
 def test_files_live_under_unguessable_paths(cast):
     a = ready_export(cast.account)
-    b = ready_export(cast.account, requested_at=_at(2026, 11, 3))
+    b = ready_export(cast.account, requested_at=at_lisbon(2026, 11, 3))
     folder_a, folder_b = a.file.name.split("/")[2], b.file.name.split("/")[2]
     assert folder_a != folder_b and len(folder_a) >= 24

@@ -6,20 +6,12 @@ the sandbox. The sandbox-backed behaviour is in test_sequences.py.
 """
 
 import pytest
-from django.core.cache import cache
 
 from invoices.forms_sequences import SERIE_NAME_PATTERN, SequenceCreateForm
 from invoices.ix_sequences import Sequence
 from invoices.models import AuditEntry
 
 HTMX = {"HX-Request": "true"}
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 # ---- tenancy and roles ----------------------------------------------------------------

@@ -12,7 +12,6 @@ import gettext
 import re
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 
 LOCALE = Path(settings.BASE_DIR) / "locale" / "pt_PT" / "LC_MESSAGES"
@@ -33,14 +32,6 @@ def html_of(response) -> str:
 
 def speak_portuguese(client) -> None:
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "pt-pt"
-
-
-@pytest.fixture
-def fast_failures(settings):
-    """acme points at a closed port: fail at once, without retries."""
-    settings.IXPORTAL_GET_RETRIES = 0
-    settings.IXPORTAL_CONNECT_TIMEOUT = 0.5
-    settings.IXPORTAL_READ_TIMEOUT = 0.5
 
 
 # ---- who gets which language --------------------------------------------------------

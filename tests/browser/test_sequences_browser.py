@@ -2,21 +2,11 @@
 table updating in place (htmx), against the sandbox on the live server."""
 
 import pytest
-from django.core.cache import cache
 from playwright.sync_api import expect
 
-from invoices.invoicexpress import shared_session
 from sandbox.models import SandboxSequence
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-    shared_session().close()  # see tests/test_sequences.py: hang up while the DB is there
 
 
 def test_a_manager_creates_a_series_and_sees_its_validation_codes(live_company, login):
