@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from invoices.ix_errors import InvoiceXpressError, Unauthorized, Unreachable
+from invoices.invoicexpress.errors import InvoiceXpressError, Unauthorized, Unreachable
 from invoices.models import Account, AuditEntry, Membership
 
 

@@ -6,8 +6,8 @@ so every worker sees the same refresh. Anything that changes a list drops it her
 
 from django.core.cache import cache
 
-from invoices.ix_records import Tax
-from invoices.ix_sequences import Sequence
+from invoices.invoicexpress.records import Tax
+from invoices.invoicexpress.sequences import Sequence
 from invoices.models import Account
 
 TAXES_TTL = 60 * 60

@@ -1,15 +1,20 @@
-from django.urls import path
+from django.urls import include, path
 
-from invoices import urls_audit, urls_create, urls_documents, urls_lifecycle, urls_sequences, views
+from invoices import views
+from invoices.sequences import views as sequence_views
 
 app_name = "invoices"
-# Each feature keeps its routes in its own module, all under /c/<account_slug>/.
+COMPANY = "c/<slug:account_slug>/"
+# A URL leads to its package in one hop: /c/<company>/<prefix>/... -> invoices/<feature>/urls.py.
 urlpatterns = [
     path("", views.home, name="home"),
-    path("c/<slug:account_slug>/", views.company_home, name="company_home"),
-    *urls_documents.urlpatterns,
-    *urls_lifecycle.urlpatterns,
-    *urls_create.urlpatterns,
-    *urls_sequences.urlpatterns,
-    *urls_audit.urlpatterns,
+    path(COMPANY, views.company_home, name="company_home"),
+    path(f"{COMPANY}documents/new/", include("invoices.create.urls")),
+    # The list, the CSV and a document's page; a document's actions and PDF live in lifecycle.
+    path(f"{COMPANY}documents/", include("invoices.documents.urls")),
+    path(f"{COMPANY}documents/", include("invoices.lifecycle.urls")),
+    path(f"{COMPANY}sequences/", include("invoices.sequences.urls")),
+    path(f"{COMPANY}audit/", include("invoices.audit.urls")),
+    # Across the user's companies (Account.objects.for_user).
+    path("sequences/", sequence_views.sequence_overview, name="sequence_overview"),
 ]

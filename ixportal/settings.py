@@ -162,7 +162,7 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_secrets": {"()": "invoices.redaction.RedactSecretsFilter"}},
+    "filters": {"redact_secrets": {"()": "invoices.invoicexpress.redaction.RedactSecretsFilter"}},
     "formatters": {
         "server": {
             "()": "django.utils.log.ServerFormatter",

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from saft import urls as saft_urls
+
 admin.site.site_header = "ixportal administration"
 admin.site.site_title = "ixportal"
 
@@ -11,7 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("c/<slug:account_slug>/saft/", include("saft.urls")),
-    path("saft/", include("saft.urls_overview")),
+    path("saft/", include(saft_urls.overview_patterns)),
     path("", include("invoices.urls")),
 ]
 

@@ -19,7 +19,7 @@ from invoices.models import Account
 from saft.periods import Period
 
 if TYPE_CHECKING:
-    from saft.saft_file import SaftSummary
+    from saft.archive import SaftSummary
 
 
 class SaftExportQuerySet(models.QuerySet):

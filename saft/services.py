@@ -17,8 +17,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from invoices.invoicexpress import InvoiceXpressClient
-from invoices.ix_errors import (
+from invoices.invoicexpress.client import InvoiceXpressClient
+from invoices.invoicexpress.errors import (
     BadResponse,
     InvoiceXpressError,
     NotFound,
@@ -28,9 +28,9 @@ from invoices.ix_errors import (
     Unreachable,
 )
 from invoices.models import Account, AuditEntry
+from saft.archive import SaftFileError, read_saft_zip, sha256_of
 from saft.models import SaftExport
 from saft.periods import Period
-from saft.saft_file import SaftFileError, read_saft_zip, sha256_of
 
 logger = logging.getLogger(__name__)
 

@@ -10,3 +10,10 @@ urlpatterns = [
     path("<int:pk>/", views.export_status, name="export_status"),
     path("<int:pk>/download/", views.export_download, name="export_download"),
 ]
+
+# Across the user's companies, mounted at saft/ without a namespace (the names carry the prefix).
+overview_patterns = [
+    path("", views.saft_overview, name="saft_overview"),
+    path("request/", views.saft_overview_request, name="saft_overview_request"),
+    path("exports/<int:pk>/", views.saft_overview_status, name="saft_overview_status"),
+]

@@ -1,4 +1,4 @@
-"""The real service's loose number types, on demand (shared/api-docs/NOTES.md, "Transport").
+"""The real service's loose number types, on demand (the API documentation, "Transport").
 
 The recordings show numbers, but the service is known to also send pagination fields as
 strings and a tax's `value` as a string, "" or null. An account with `loose_types` on

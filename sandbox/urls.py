@@ -6,9 +6,13 @@ sandbox/standalone_urls.py (manage.py sandbox_serve).
 
 from django.urls import path, re_path
 
-from sandbox import views_clients, views_control, views_documents, views_files, views_sequences
 from sandbox.doctypes import TYPE_PATHS
 from sandbox.responses import not_found_page
+from sandbox.views import clients as views_clients
+from sandbox.views import control as views_control
+from sandbox.views import documents as views_documents
+from sandbox.views import files as views_files
+from sandbox.views import sequences as views_sequences
 
 app_name = "sandbox"
 

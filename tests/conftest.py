@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
 from invoices.models import Account, Membership, Role
-from tests.documents_helpers import spy_on_upstream
+from tests.documents.helpers import spy_on_upstream
 
 # A port nothing listens on: any test that forgets the sandbox fails fast, never hangs.
 UNREACHABLE = "http://127.0.0.1:9"
@@ -79,7 +79,7 @@ def live_company(transactional_db, live_server):
     yield world
     # The shared requests.Session keeps keep-alive connections to live_server's threads;
     # close them while the test database still exists, or the teardown logs errors.
-    from invoices.invoicexpress import shared_session
+    from invoices.invoicexpress.client import shared_session
 
     shared_session().close()
 

@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from invoices.ix_sequences import CodeStatus
+from invoices.invoicexpress.sequences import CodeStatus
 
 register = template.Library()
 

@@ -2,15 +2,15 @@
 
 A tag because `_document_actions.html` is included by the Documents pages, whose views
 pass only `doc` and `account`: the table, the cancel rule and the roles stay in
-`invoices.lifecycle` (turned into buttons by `invoices.lifecycle_pages`), not in template
+`invoices.lifecycle.actions` (turned into buttons by `invoices.lifecycle.pages`), not in template
 if-chains.
 """
 
 from django import template
 from django.utils import timezone
 
-from invoices.ix_records import Document
-from invoices.lifecycle_pages import Offer, offer_for
+from invoices.invoicexpress.records import Document
+from invoices.lifecycle.pages import Offer, offer_for
 from invoices.models import Account
 
 register = template.Library()

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-from invoices.fields import needs_rotation
 from invoices.models import Account
+from invoices.models.fields import needs_rotation
 
 
 class Command(BaseCommand):

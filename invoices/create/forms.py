@@ -1,0 +1,384 @@
+"""The create-document form: header, client and lines, checked the way the service checks.
+
+Every rule InvoiceXpress enforces on `POST /{type}.json` (invoices-create-xml-v1.txt, NOTES)
+is checked here first, with the same meaning as the service's message, so a clerk sees the
+problem next to the field instead of a refusal after the fact:
+
+- date and due date dd/mm/yyyy, due date not before date ("Due date must be later than date");
+- retention 0-99.99; client name required, at most 100 characters; email; country from the
+  service's list; Portuguese NIF check digit, python-stdnum (in `create.client_fields`);
+- at least one line; quantity > 0; unit price >= 0; discount 0-100; unit and tax from lists
+  (in `create.lines`);
+- an exemption reason when any line is at 0 %; a series that can issue the chosen type;
+- credit notes name the invoice they correct; simplified invoices only for a final consumer
+  and within the legal limits.
+
+`DocumentEntry` holds the header form and the lines formset together, because several rules
+need both (exemption, simplified-invoice limits). What a form starts with is in
+`create.prefill`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from invoices import exemptions
+from invoices.create.client_fields import FINAL_CONSUMER_NIF, ClientFields
+from invoices.create.lines import (
+    ITEM_FIELDS,
+    ITEMS_PREFIX,
+    MAX_LINES,
+    BaseItemFormSet,
+    ItemFormSet,
+    blank_row,
+    default_tax_name,
+)
+from invoices.create.totals import Estimate, estimate
+from invoices.forms import LooseDecimalField, plain_decimal, plausible_year
+from invoices.invoicexpress.document_types import DOCUMENT_TYPES
+from invoices.invoicexpress.records import Tax, format_date
+from invoices.invoicexpress.sequences import CodeStatus, Sequence
+
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]  # shown and sent as dd/mm/yyyy
+CREATABLE_TYPES = tuple(t for t in DOCUMENT_TYPES if t.can_create)
+NOTE_TYPES = ("credit_notes", "debit_notes")  # carry owner_invoice_id
+OWNER_REQUIRED_TYPES = ("credit_notes",)
+CREDIT_NOTE = "credit_notes"
+SIMPLIFIED = "simplified_invoices"
+# Simplified invoices: retail sales of goods to final consumers up to EUR 1,000; anything
+# else up to EUR 100 (CIVA art. 40). A line in a service-like unit makes the sale a service.
+SIMPLIFIED_LIMIT_GOODS = Decimal("1000")
+SIMPLIFIED_LIMIT_SERVICES = Decimal("100")
+SERVICE_UNITS = frozenset({"service", "hour", "day", "month"})
+MAX_TOTAL = Decimal("1e11")  # the service refuses "Total is too big" from here
+
+
+def _date_field(label) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(
+            format="%d/%m/%Y",
+            attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"},
+        ),
+        error_messages={"invalid": _("Enter the date as dd/mm/yyyy.")},
+        validators=[plausible_year],
+    )
+
+
+class DocumentForm(ClientFields):
+    """The document header, and its client (fields and NIF check in `ClientFields`)."""
+
+    token = forms.UUIDField(widget=forms.HiddenInput)
+    doc_type = forms.ChoiceField(
+        label=_("Document type"), choices=[(t.path, t.label) for t in CREATABLE_TYPES]
+    )
+    sequence = forms.ChoiceField(label=_("Series"))
+    owner_invoice_id = forms.IntegerField(
+        label=_("Corrects document (id)"),
+        required=False,
+        min_value=1,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        help_text=_("The InvoiceXpress id of the invoice this note corrects."),
+    )
+    date = _date_field(_("Date"))
+    due_date = _date_field(_("Due date"))
+    reference = forms.CharField(
+        label=_("Reference"),
+        required=False,
+        max_length=200,
+        help_text=_("Usually the client's purchase order."),
+    )
+    observations = forms.CharField(
+        label=_("Observations"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Printed on the document."),
+    )
+    retention = LooseDecimalField(
+        label=_("Withholding (retention) %"),
+        required=False,
+        min_value=Decimal("0"),
+        max_value=Decimal("99.99"),
+        decimal_places=2,
+        error_messages={
+            key: _("Retention must be a number between 0 and 99.99, with at most two decimals.")
+            for key in ("min_value", "max_value", "max_decimal_places", "invalid")
+        },
+    )
+    tax_exemption = forms.ChoiceField(
+        label=_("Tax exemption reason"),
+        required=False,
+        help_text=_("Required when a line is at 0 %: the law requires the reason on the invoice."),
+    )
+
+    def __init__(self, *args, sequences: list[Sequence], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.sequences = {str(s.id): s for s in sequences}
+        default = next((s for s in sequences if s.is_default), sequences[0] if sequences else None)
+        self.fields["sequence"].choices = [(str(s.id), series_label(s)) for s in sequences]
+        if default is not None:
+            self.fields["sequence"].initial = str(default.id)
+        self.fields["tax_exemption"].choices = [("", "—")] + [
+            (e.code, f"{e.code} · {e.mention}") for e in exemptions.EXEMPTION_CODES
+        ]
+        today = timezone.localdate()
+        self.fields["date"].initial = today
+        self.fields["due_date"].initial = today
+        self.fields["doc_type"].initial = "invoices"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        date, due_date = data.get("date"), data.get("due_date")
+        if date and due_date and due_date < date:
+            self.add_error("due_date", _("The due date cannot be before the document date."))
+        self._clean_fiscal_id(data)
+        self._clean_sequence(data)
+        doc_type = data.get("doc_type")
+        if doc_type in OWNER_REQUIRED_TYPES and not data.get("owner_invoice_id"):
+            self.add_error(
+                "owner_invoice_id",
+                _("A credit note corrects an issued invoice: give that invoice's id."),
+            )
+        if doc_type == SIMPLIFIED:
+            fiscal_id = data.get("client_fiscal_id") or ""
+            if fiscal_id not in ("", FINAL_CONSUMER_NIF):
+                self.add_error(
+                    "client_fiscal_id",
+                    _(
+                        "A simplified invoice is only for a final consumer (no NIF, or 999999990). "
+                        "For a client with a NIF, issue an invoice or an invoice-receipt."
+                    ),
+                )
+        return data
+
+    def _clean_sequence(self, data: dict[str, Any]) -> None:
+        sequence = self.sequences.get(data.get("sequence") or "")
+        doc_type = data.get("doc_type")
+        if sequence is None or not doc_type:
+            return
+        kind = next(t for t in CREATABLE_TYPES if t.path == doc_type)
+        counter = sequence.counter(kind.sequence_key)
+        if counter is None or not counter.sequence_id:
+            self.add_error(
+                "sequence",
+                _("Series %(serie)s cannot issue this document type.") % {"serie": sequence.serie},
+            )
+            return
+        if counter.code_status == CodeStatus.NOT_REGISTERED:
+            # InvoiceXpress takes the draft, then refuses to finalize it (no ATCUD).
+            self.add_error("sequence", unregistered_message(sequence))
+            return
+        data["sequence_counter_id"] = counter.sequence_id
+
+    def sequence_warning(self) -> str:
+        """Why the chosen series cannot issue the chosen type for real, or "" (shown at once)."""
+        value = self.data.get("sequence") if self.is_bound else self.initial.get("sequence")
+        sequence = self.sequences.get(str(value or self.fields["sequence"].initial or ""))
+        doc_type = (self.data if self.is_bound else self.initial).get("doc_type") or "invoices"
+        kind = next((t for t in CREATABLE_TYPES if t.path == doc_type), None)
+        if sequence is None or kind is None:
+            return ""
+        counter = sequence.counter(kind.sequence_key)
+        if counter is not None and counter.code_status == CodeStatus.NOT_REGISTERED:
+            return unregistered_message(sequence)
+        return ""
+
+
+def series_label(sequence: Sequence) -> str:
+    label = sequence.serie
+    if sequence.is_default:
+        label = f"{label} ({_('default')})"
+    if sequence.has_unregistered:
+        label = _("%(serie)s — not registered (N/D)") % {"serie": label}
+    return label
+
+
+def unregistered_message(sequence: Sequence) -> str:
+    return _(
+        "Series %(serie)s is not registered with the Tax Authority (N/D) for this document "
+        "type: documents on a series not registered with the Tax Authority are refused when "
+        "finalized; register it on the Sequences page first."
+    ) % {"serie": sequence.serie}
+
+
+# ---- raw form data: add / remove lines without losing what was typed -------------------
+
+
+@dataclass
+class RawEntry:
+    """What the browser sent, as strings: header fields and one dict per line."""
+
+    header: dict[str, str]
+    rows: list[dict[str, str]]
+
+    @classmethod
+    def from_post(cls, post) -> RawEntry:
+        header = {name: post.get(name, "") for name in DocumentForm.base_fields}
+        try:
+            total = int(post.get(f"{ITEMS_PREFIX}-TOTAL_FORMS", "0"))
+        except ValueError:
+            total = 0
+        total = max(0, min(total, MAX_LINES))
+        rows = [
+            {name: post.get(f"{ITEMS_PREFIX}-{i}-{name}", "") for name in ITEM_FIELDS}
+            for i in range(total)
+        ]
+        return cls(header=header, rows=rows)
+
+    def add_line(self, default_tax: str) -> None:
+        if len(self.rows) < MAX_LINES:
+            self.rows.append(blank_row(default_tax))
+
+    def remove_line(self, index: str) -> None:
+        try:
+            position = int(index)
+        except (TypeError, ValueError):
+            return
+        if 0 <= position < len(self.rows):
+            del self.rows[position]
+
+    def data(self) -> dict[str, str]:
+        """Form data with the lines renumbered 0..n-1, every line an extra (optional) form."""
+        data = dict(self.header)
+        data.update(
+            {
+                f"{ITEMS_PREFIX}-TOTAL_FORMS": str(len(self.rows)),
+                f"{ITEMS_PREFIX}-INITIAL_FORMS": "0",
+                f"{ITEMS_PREFIX}-MIN_NUM_FORMS": "0",
+                f"{ITEMS_PREFIX}-MAX_NUM_FORMS": str(MAX_LINES),
+            }
+        )
+        for i, row in enumerate(self.rows):
+            data.update({f"{ITEMS_PREFIX}-{i}-{name}": value for name, value in row.items()})
+        return data
+
+
+# ---- the form and its lines together ----------------------------------------------------
+
+
+class DocumentEntry:
+    """The header form and the lines formset, validated together.
+
+    `bound=True`: validates `raw` and shows errors (a submit). `bound=False`: shows `raw` as
+    typed, without errors (first render, a line added or removed, a client picked). The
+    estimate is computed from `raw` either way, so it never lags behind the lines.
+    """
+
+    def __init__(
+        self, *, sequences: list[Sequence], taxes: list[Tax], raw: RawEntry, bound: bool = False
+    ) -> None:
+        self.sequences = sequences
+        self.taxes = taxes
+        self.raw = raw
+        self.bound = bound
+        if not raw.rows:
+            raw.rows.append(blank_row(default_tax_name(taxes)))
+        if bound:
+            self.form, self.items = self._bound_pair()
+        else:
+            self.form = DocumentForm(initial=dict(raw.header), sequences=sequences)
+            self.items = ItemFormSet(
+                initial=raw.rows, prefix=ITEMS_PREFIX, form_kwargs={"taxes": taxes}
+            )
+        self._estimate: Estimate | None = None
+        self.incomplete_lines = 0  # lines typed into but not yet valid (set by estimate())
+
+    def _bound_pair(self) -> tuple[DocumentForm, BaseItemFormSet]:
+        data = self.raw.data()
+        form = DocumentForm(data, sequences=self.sequences)
+        items = ItemFormSet(data, prefix=ITEMS_PREFIX, form_kwargs={"taxes": self.taxes})
+        return form, items
+
+    def is_valid(self) -> bool:
+        if not self.bound:
+            return False
+        form_ok = self.form.is_valid()
+        items_ok = self.items.is_valid()
+        if items_ok:  # every mistake at once, even when the header has some too
+            self._check_document()
+        return form_ok and items_ok and not self.form.errors
+
+    def _check_document(self) -> None:
+        """Rules that need the header and the lines together."""
+        data = self.form.cleaned_data
+        lines = self.items.filled_forms()
+        totals = self.estimate()
+        if any(line.tax_rate == 0 for line in lines) and not data.get("tax_exemption"):
+            self.form.add_error(
+                "tax_exemption",
+                _("A line is at 0 % tax: choose the exemption reason that applies."),
+            )
+        if totals.total >= MAX_TOTAL:
+            self.form.add_error(None, _("The total is too large for InvoiceXpress."))
+        if data.get("doc_type") == SIMPLIFIED:
+            services = any(line.cleaned_data["unit"] in SERVICE_UNITS for line in lines)
+            limit = SIMPLIFIED_LIMIT_SERVICES if services else SIMPLIFIED_LIMIT_GOODS
+            if totals.total > limit:
+                self.form.add_error(
+                    "doc_type",
+                    _(
+                        "A simplified invoice may not exceed %(limit)s € (%(what)s); this one "
+                        "totals about %(total)s €. Issue an invoice or an invoice-receipt instead."
+                    )
+                    % {
+                        "limit": f"{limit:,.0f}".replace(",", "."),
+                        "what": _("services") if services else _("retail sale of goods"),
+                        "total": f"{totals.total:.2f}".replace(".", ","),
+                    },
+                )
+
+    def estimate(self) -> Estimate:
+        """The totals of the lines that are complete, whether or not the rest is valid."""
+        if self._estimate is None:
+            form, items = (self.form, self.items) if self.bound else self._bound_pair()
+            lines = [f.line_input() for f in items.forms if f.is_valid() and f.has_changed()]
+            form.is_valid()
+            retention = (
+                form.cleaned_data.get("retention") if "retention" not in form.errors else None
+            )
+            self._estimate = estimate(lines, retention)
+            self.incomplete_lines = sum(
+                1 for f in items.forms if f.has_changed() and not f.is_valid()
+            )
+        return self._estimate
+
+    @property
+    def token(self) -> uuid.UUID | None:
+        return self.form.cleaned_data.get("token") if self.bound else None
+
+    @property
+    def doc_type(self) -> str:
+        return self.form.cleaned_data["doc_type"]
+
+    def invoice(self) -> dict[str, Any]:
+        """The `invoice` object for `POST /{type}.json`, JSON-ready (strings for numbers)."""
+        data = self.form.cleaned_data
+        lines = self.items.filled_forms()
+        invoice: dict[str, Any] = {
+            "date": format_date(data["date"]),
+            "due_date": format_date(data["due_date"]),
+        }
+        if data.get("sequence_counter_id"):
+            counter = data["sequence_counter_id"]  # an id: sent as the number it is
+            invoice["sequence_id"] = int(counter) if counter.isdigit() else counter
+        for key in ("reference", "observations"):
+            if data.get(key):
+                invoice[key] = data[key].strip()
+        if data.get("retention"):
+            invoice["retention"] = plain_decimal(data["retention"])
+        if any(line.tax_rate == 0 for line in lines) and data.get("tax_exemption"):
+            invoice["tax_exemption"] = data["tax_exemption"]
+        if data["doc_type"] in NOTE_TYPES and data.get("owner_invoice_id"):
+            invoice["owner_invoice_id"] = data["owner_invoice_id"]
+        invoice["client"] = self.form.api_client()
+        invoice["items"] = [line.api_item() for line in lines]
+        return invoice

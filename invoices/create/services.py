@@ -1,0 +1,366 @@
+"""Orchestration that needs both InvoiceXpress and the database (STYLE 8).
+
+`document_create` / `submission_retry`: create a document exactly once, whatever the browser
+or the network does. The `Submission` row is written (and committed) before the upstream
+call; only the request that inserted it, or that moved it from "unknown" back to "pending"
+with a filtered UPDATE, calls InvoiceXpress. The row's token travels as `proprietary_uid`,
+so a resend after a lost answer is refused upstream with 409 and resolved to the document
+the first attempt made (`find_created_document`), never a second one.
+"""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.translation import gettext as _
+
+from invoices.invoicexpress.document_types import document_type
+from invoices.invoicexpress.errors import (
+    BadResponse,
+    Conflict,
+    InvoiceXpressError,
+    NotFound,
+    ServerError,
+    Unreachable,
+)
+from invoices.invoicexpress.records import Client, Document, to_date, to_decimal
+from invoices.models import Account, AuditEntry
+from invoices.models.submissions import Submission
+from invoices.templatetags.ix import status_label
+
+ACTION = "document.create"
+CLIENTS_TTL = 5 * 60  # the client look-up's copy of the company's clients
+MAX_CLIENT_PAGES = 20  # 2,000 clients; a look-up beyond that should be upstream search
+CLIENT_PAGE_SIZE = 100
+OWNER_TYPE_PATHS = ("invoices", "invoice_receipts", "simplified_invoices")
+ISSUED_STATUSES = ("final", "sent", "settled", "second_copy")
+RESOLVE_PAGE_SIZE = 100
+RESOLVE_MAX_PAGES = 5
+
+
+def _wait_seconds() -> float:
+    """How long a request that lost the claim waits for the winner's answer."""
+    return float(getattr(settings, "IXPORTAL_SUBMISSION_WAIT", 8.0))
+
+
+def _resolve_pauses() -> tuple[float, ...]:
+    """Pauses between looks for the document after a 409: lists lag a few seconds."""
+    return tuple(getattr(settings, "IXPORTAL_RESOLVE_PAUSES", (0.0, 1.0, 2.0)))
+
+
+# ---- create, once --------------------------------------------------------------------
+
+
+def document_create(
+    *, account: Account, user, token: uuid.UUID, doc_type: str, invoice: dict[str, Any]
+) -> Submission:
+    """Create the document for this form token once; every later call gets the same outcome.
+
+    Returns the submission: created (with `document_id`), failed (refused; `message`),
+    unknown (no answer; safe to retry) or, for a caller that lost the race and waited in
+    vain, still pending.
+    """
+    kind = document_type(doc_type)
+    submission, claimed = Submission.claim(
+        account=account, token=token, user=user, document_type=kind.path, payload=invoice
+    )
+    if not claimed:
+        return submission.wait_until_settled(_wait_seconds())
+    _send(account=account, user=user, submission=submission)
+    return submission
+
+
+def submission_retry(*, account: Account, user, submission: Submission) -> Submission:
+    """Resend an unknown submission, byte for byte, under the same proprietary_uid."""
+    if submission.is_created or submission.is_failed:
+        return submission
+    if not submission.claim_retry():
+        return submission.wait_until_settled(_wait_seconds())
+    _send(account=account, user=user, submission=submission)
+    return submission
+
+
+def _send(*, account: Account, user, submission: Submission) -> None:
+    kind = document_type(submission.document_type)
+    client = account.client()
+    try:
+        document = client.create_document(
+            kind.path, submission.payload, proprietary_uid=submission.uid
+        )
+    except Conflict as exc:
+        _resolve_conflict(account=account, user=user, submission=submission, error=exc)
+    except (Unreachable, ServerError, BadResponse) as exc:
+        # The request may have reached InvoiceXpress and created the document: we cannot
+        # tell. A retry resends the same proprietary_uid, which cannot create a second one.
+        message = _(
+            "%(error)s We do not know whether InvoiceXpress created the document. "
+            "Retry safely: the same request is sent again, and it can never create a second document."
+        ) % {"error": exc.message}
+        submission.mark_unknown(message)
+        _audit(account, user, submission, AuditEntry.Outcome.UNKNOWN, message)
+    except InvoiceXpressError as exc:
+        # Refused before anything was made (422, 401, 404, 429): nothing exists upstream.
+        submission.mark_failed(exc.message)
+        _audit(account, user, submission, AuditEntry.Outcome.FAILED, exc.message)
+    except BaseException:
+        submission.mark_unknown(_("The request was interrupted; the outcome is unknown."))
+        _audit(account, user, submission, AuditEntry.Outcome.UNKNOWN, "interrupted")
+        raise
+    else:
+        submission.mark_created(document.id)
+        _audit(account, user, submission, AuditEntry.Outcome.OK, "")
+
+
+def _resolve_conflict(*, account: Account, user, submission: Submission, error: Conflict) -> None:
+    """409: this proprietary_uid already made a document. Find it; never make another."""
+    try:
+        found = find_created_document(account=account, submission=submission)
+    except InvoiceXpressError as exc:
+        found, problem = [], exc.message
+    else:
+        problem = ""
+    if len(found) == 1:
+        document = found[0]
+        note = _(
+            "An earlier attempt had already created it (InvoiceXpress answered 409 for the same request)."
+        )
+        submission.mark_created(document.id, note)
+        _audit(account, user, submission, AuditEntry.Outcome.OK, note)
+        return
+    if found:
+        message = _(
+            "InvoiceXpress already has this document (it refused to create it twice), but "
+            "%(count)s identical drafts match it: %(ids)s. Check them in the documents list."
+        ) % {"count": len(found), "ids": ", ".join(f"#{d.id}" for d in found)}
+    else:
+        message = _(
+            "InvoiceXpress already has this document (it refused to create it twice), but it "
+            "does not show in its list yet. Check again in a moment."
+        )
+        if problem:
+            message = f"{message} {problem}"
+    submission.mark_unknown(message)
+    _audit(account, user, submission, AuditEntry.Outcome.UNKNOWN, f"409: {message}")
+
+
+def _audit(account: Account, user, submission: Submission, outcome: str, detail: str) -> None:
+    kind = document_type(submission.document_type)
+    client_name = str((submission.payload.get("client") or {}).get("name", ""))
+    AuditEntry.record(
+        account=account,
+        user=user,
+        action=ACTION,
+        outcome=outcome,
+        document_type=kind.name,
+        document_id=submission.document_id,
+        target=_("%(type)s for %(client)s") % {"type": kind.label, "client": client_name},
+        detail=" ".join(filter(None, [detail, f"(request {submission.uid})"])),
+    )
+
+
+# ---- finding the document an earlier attempt made ------------------------------------
+
+
+def find_created_document(*, account: Account, submission: Submission) -> list[Document]:
+    """The drafts that are exactly what this submission sent, not claimed by another one.
+
+    The 409 body carries no id. Matching on client name + total + line count (what a
+    person would eyeball) can pick a look-alike, so this matches on everything that was
+    sent and that the service echoes back: type, draft, date, due date, reference,
+    retention, client (name, or code when one was sent), and every line in order (name,
+    quantity, unit price, discount, tax name). Drafts already linked to another submission
+    of this company are someone else's and are left out. The caller accepts exactly one
+    match; several identical drafts stay "unknown" rather than guessing.
+    """
+    payload = submission.payload
+    kind = document_type(submission.document_type)
+    client_data = payload.get("client") or {}
+    day = to_date(payload.get("date"))
+    client = account.client()
+    searches = [str(client_data.get("name", ""))]
+    if client_data.get("code"):
+        searches.append(str(client_data["code"]))
+    taken = set(
+        Submission.objects.for_account(account)
+        .exclude(pk=submission.pk)
+        .filter(document_id__isnull=False)
+        .values_list("document_id", flat=True)
+    )
+    for pause in _resolve_pauses():
+        if pause:
+            time.sleep(pause)
+        for text in searches:
+            matches = _search_matches(client, kind, day, text, payload, taken)
+            if matches:
+                return matches
+    return []
+
+
+def _search_matches(client, kind, day, text, payload, taken) -> list[Document]:
+    matches: dict[int, Document] = {}
+    page_number = 1
+    while page_number <= RESOLVE_MAX_PAGES:
+        page = client.list_documents(
+            text=text,
+            types=[kind.name],
+            statuses=["draft"],
+            date_from=day,
+            date_to=day,
+            page=page_number,
+            per_page=RESOLVE_PAGE_SIZE,
+        )
+        for document in page.documents:
+            if document.id in taken or not _header_matches(document, kind, payload):
+                continue
+            if not document.items:  # a list without lines: read the document itself
+                document = client.get_document(kind.path, document.id)
+            if _lines_match(document, payload):
+                matches[document.id] = document
+        if page_number >= page.total_pages:
+            break
+        page_number += 1
+    return list(matches.values())
+
+
+def _same_text(a: Any, b: Any) -> bool:
+    return str(a or "").strip().casefold() == str(b or "").strip().casefold()
+
+
+def _same_number(a: Any, b: Any) -> bool:
+    left = to_decimal(a) or Decimal("0")
+    right = to_decimal(b) or Decimal("0")
+    return left == right
+
+
+def _header_matches(document: Document, kind, payload: dict[str, Any]) -> bool:
+    client_data = payload.get("client") or {}
+    same_client = _same_text(document.client.name, client_data.get("name")) or (
+        bool(client_data.get("code")) and _same_text(document.client.code, client_data["code"])
+    )
+    return (
+        document.type.name == kind.name
+        and document.is_draft
+        and same_client
+        and document.date == to_date(payload.get("date"))
+        and document.due_date == to_date(payload.get("due_date"))
+        and _same_text(document.reference, payload.get("reference"))
+        and _same_number(document.retention, payload.get("retention"))
+    )
+
+
+def _lines_match(document: Document, payload: dict[str, Any]) -> bool:
+    sent = payload.get("items") or []
+    if len(document.items) != len(sent):
+        return False
+    for item, line in zip(document.items, sent, strict=True):
+        tax_name = (line.get("tax") or {}).get("name", "")
+        if not (
+            _same_text(item.name, line.get("name"))
+            and _same_number(item.quantity, line.get("quantity"))
+            and _same_number(item.unit_price, line.get("unit_price"))
+            and _same_number(item.discount, line.get("discount"))
+            and (not tax_name or _same_text(item.tax_name, tax_name))
+        ):
+            return False
+    return True
+
+
+# ---- what the form needs from upstream -------------------------------------------------
+
+
+def owner_document(*, account: Account, owner_id: int) -> Document | None:
+    """The invoice (of any invoicing type) with this id, or None if the company has none."""
+    client = account.client()
+    for path in OWNER_TYPE_PATHS:
+        try:
+            return client.get_document(path, owner_id)
+        except NotFound:
+            continue
+    return None
+
+
+def owner_problem(document: Document | None, owner_id: int) -> str:
+    """Why this document cannot be corrected by a note, or "" when it can."""
+    if document is None:
+        return _("There is no invoice with id %(id)s in this company.") % {"id": owner_id}
+    if document.status not in ISSUED_STATUSES:
+        return _(
+            "Document %(id)s is %(status)s: a note can only correct an issued (final or settled) invoice."
+        ) % {"id": owner_id, "status": status_label(document.status)}
+    return ""
+
+
+def owner_check(
+    *, account: Account, owner_id: int, token: uuid.UUID
+) -> tuple[Document | None, str]:
+    """(the invoice a note corrects, why the note cannot correct it or ""), asked before sending.
+
+    A resubmit of a form already sent skips the question, (None, ""): it shows the first
+    outcome.
+    """
+    if Submission.objects.filter(account=account, token=token).exists():
+        return None, ""
+    try:
+        owner = owner_document(account=account, owner_id=owner_id)
+    except InvoiceXpressError as exc:
+        problem = _("The invoice to correct could not be checked. %(error)s") % {
+            "error": exc.message
+        }
+        return None, problem
+    problem = owner_problem(owner, owner_id)
+    return (None, problem) if problem else (owner, "")
+
+
+def _clients_key(account: Account) -> str:
+    return f"ixportal:account:{account.pk}:clients"
+
+
+def company_clients(account: Account) -> list[Client]:
+    """The company's clients, from the shared cache (a few minutes) or upstream."""
+    clients = cache.get(_clients_key(account))
+    if clients is None:
+        api = account.client()
+        clients, page = [], 1
+        while page <= MAX_CLIENT_PAGES:
+            result = api.list_clients(page=page, per_page=CLIENT_PAGE_SIZE)
+            clients.extend(result.clients)
+            if page >= result.total_pages:
+                break
+            page += 1
+        cache.set(_clients_key(account), clients, CLIENTS_TTL)
+    return clients
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents: "joão" finds "João", "Joao" finds "João"."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
+
+
+def client_search(*, account: Account, query: str, limit: int = 8) -> list[Client]:
+    """Known clients whose name, code or NIF contains what was typed."""
+    needle = _fold(query)
+    digits = "".join(c for c in query if c.isdigit())
+    if len(needle) < 2:
+        return []
+    found = []
+    for client in company_clients(account):
+        if (
+            needle in _fold(client.name)
+            or (client.code and needle in _fold(client.code))
+            or (len(digits) >= 3 and digits in client.fiscal_id.replace(" ", ""))
+        ):
+            found.append(client)
+            if len(found) >= limit:
+                break
+    return found
+
+
+def client_by_id(*, account: Account, client_id: int) -> Client | None:
+    return next((c for c in company_clients(account) if c.id == client_id), None)

@@ -1,0 +1,376 @@
+"""Create a document: the form (lines added and removed server-side), the client look-up,
+the live estimate, and the outcome of a submission (created, refused, unknown, pending).
+
+HTTP glue only: the rules are in `create.forms` (and its `create.*` parts), the once-only
+create in `services`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect, push_url
+
+from invoices import company_cache, countries
+from invoices.access import get_account_for_user
+from invoices.create import services
+from invoices.create.client_fields import ClientSearchForm
+from invoices.create.credit_notes import credit_note_fits
+from invoices.create.forms import NOTE_TYPES, DocumentEntry, RawEntry
+from invoices.create.lines import default_tax_name
+from invoices.create.prefill import (
+    PrefillForm,
+    header_from_document,
+    initial_header,
+    raw_from_submission,
+    rows_from_document,
+)
+from invoices.invoicexpress.document_types import document_type
+from invoices.invoicexpress.errors import InvoiceXpressError
+from invoices.invoicexpress.records import Tax
+from invoices.invoicexpress.sequences import Sequence
+from invoices.models import Account, Role
+from invoices.models.submissions import Submission
+
+FORM_TEMPLATE = "invoices/create/_form.html"
+PAGE_TEMPLATE = "invoices/create/document_create.html"
+STATUS_TEMPLATE = "invoices/create/_submission_status.html"
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    # The same URL answers a fragment or a page depending on HX-Request; and a filled-in
+    # invoice form stays out of shared caches.
+    patch_vary_headers(response, ("HX-Request",))
+    patch_cache_control(response, private=True, no_cache=True, no_store=True)
+    return response
+
+
+def _wants_fragment(request: HttpRequest) -> bool:
+    # htmx restoring history (back/forward with no snapshot: the page is hx-history="false")
+    # asks for the whole page, not the fragment.
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def _company_lists(
+    account: Account, *, refresh_taxes: bool = False
+) -> tuple[list[Tax], list[Sequence], list[str]]:
+    """The company's taxes and series, and what went wrong loading them (for the page)."""
+    problems = []
+    try:
+        taxes = company_cache.get_taxes(account, refresh=refresh_taxes)
+    except InvoiceXpressError as exc:
+        taxes = []
+        problems.append(
+            _("The company's taxes could not be loaded. %(error)s") % {"error": exc.message}
+        )
+    try:
+        sequences = company_cache.get_sequences(account)
+    except InvoiceXpressError as exc:
+        sequences = []
+        problems.append(
+            _("The company's series could not be loaded. %(error)s") % {"error": exc.message}
+        )
+    return taxes, sequences, problems
+
+
+def _render_entry(
+    request: HttpRequest,
+    account: Account,
+    entry: DocumentEntry,
+    *,
+    problems: list[str],
+    submission: Submission | None = None,
+    notices: list[str] | None = None,
+) -> HttpResponse:
+    context: dict[str, Any] = {
+        "account": account,
+        "nav": "create",
+        "entry": entry,
+        "form": entry.form,
+        "items": entry.items,
+        "estimate": entry.estimate(),
+        "problems": problems,
+        "notices": notices or [],
+        "submission": submission,
+    }
+    template = FORM_TEMPLATE if _wants_fragment(request) else PAGE_TEMPLATE
+    return _private(render(request, template, context))
+
+
+def _created_response(
+    request: HttpRequest, account: Account, submission: Submission
+) -> HttpResponse:
+    kind = document_type(submission.document_type)
+    url = reverse(
+        "invoices:document_detail", args=[account.slug, kind.path, submission.document_id]
+    )
+    if Role(account.role).allows(Role.MANAGER):
+        text = _("%(type)s created as a draft. Check it, then finalize it from this page.")
+    else:  # clerks create drafts; only a manager may finalize them
+        text = _("%(type)s created as a draft. Check it; a manager finalizes it.")
+    messages.success(request, text % {"type": kind.label})
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+def _outcome_response(
+    request: HttpRequest,
+    account: Account,
+    submission: Submission,
+    raw: RawEntry,
+    *,
+    taxes: list[Tax],
+    sequences: list[Sequence],
+    problems: list[str],
+) -> HttpResponse:
+    """What the clerk sees after a submit or a retry, whichever request did the sending."""
+    if submission.is_created:
+        return _created_response(request, account, submission)
+    if submission.is_failed:
+        # Refused upstream: nothing was created. The input stays; a fresh token, because
+        # this one is spent (resending it would show this refusal again).
+        raw.header["token"] = str(uuid.uuid4())
+        entry = DocumentEntry(sequences=sequences, taxes=taxes, raw=raw, bound=True)
+        entry.is_valid()
+        entry.form.add_error(None, submission.message)
+        return _render_entry(request, account, entry, problems=problems)
+    # Unknown, or still being sent by another request: same token, retry or wait. The
+    # address bar must name the submission, so a reload or the back button shows this
+    # panel and its retry again; at /documents/new/ it would be a blank form, and a clerk
+    # typing it again would make a second document.
+    status_url = reverse("invoices:submission_detail", args=[account.slug, submission.token])
+    if not request.htmx:
+        return redirect(status_url)  # POST/redirect/GET
+    entry = DocumentEntry(sequences=sequences, taxes=taxes, raw=raw)
+    response = _render_entry(request, account, entry, problems=problems, submission=submission)
+    return push_url(response, status_url)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def document_create(request: HttpRequest, account_slug: str) -> HttpResponse:
+    account = get_account_for_user(request, account_slug, role=Role.CLERK)
+    taxes, sequences, problems = _company_lists(
+        account, refresh_taxes="refresh_taxes" in request.POST
+    )
+    if request.method == "GET":
+        return _document_create_get(request, account, taxes, sequences, problems)
+
+    raw = RawEntry.from_post(request.POST)
+    notices: list[str] = []
+    if "add_line" in request.POST:
+        raw.add_line(default_tax_name(taxes))
+    elif "remove_line" in request.POST:
+        raw.remove_line(request.POST["remove_line"])
+    elif "pick_client" in request.POST:
+        notices += _pick_client(account, raw, request.POST["pick_client"])
+    elif "refresh_taxes" in request.POST:
+        if not problems:
+            notices.append(_("The tax list was refreshed from InvoiceXpress."))
+    elif "submit_document" in request.POST:
+        return _document_submit(request, account, raw, taxes, sequences, problems)
+    # Anything else (a line added or removed, a client picked, Enter pressed in a field)
+    # re-renders what was typed, without checking it yet.
+    entry = DocumentEntry(sequences=sequences, taxes=taxes, raw=raw)
+    return _render_entry(request, account, entry, problems=problems, notices=notices)
+
+
+def _document_create_get(
+    request: HttpRequest,
+    account: Account,
+    taxes: list[Tax],
+    sequences: list[Sequence],
+    problems: list[str],
+) -> HttpResponse:
+    prefill = PrefillForm(request.GET)
+    prefill.is_valid()
+    wanted = prefill.cleaned_data.get("type") or ""
+    owner_id = prefill.cleaned_data.get("owner")
+    doc_type = wanted or ("credit_notes" if owner_id else "invoices")
+    raw = RawEntry(
+        header=initial_header(sequences=sequences, token=uuid.uuid4(), doc_type=doc_type), rows=[]
+    )
+    notices = []
+    if prefill.errors:
+        notices.append(_("The link's document type or invoice id was not understood; ignored."))
+    if owner_id:
+        notices += _prefill_from_owner(account, raw, owner_id, taxes)
+    entry = DocumentEntry(sequences=sequences, taxes=taxes, raw=raw)
+    return _render_entry(request, account, entry, problems=problems, notices=notices)
+
+
+def _prefill_from_owner(
+    account: Account, raw: RawEntry, owner_id: int, taxes: list[Tax]
+) -> list[str]:
+    """Copy the client and lines of the invoice a note corrects (the clerk then trims them)."""
+    raw.header["owner_invoice_id"] = str(owner_id)
+    try:
+        owner = services.owner_document(account=account, owner_id=owner_id)
+    except InvoiceXpressError as exc:
+        return [_("The invoice to correct could not be read. %(error)s") % {"error": exc.message}]
+    problem = services.owner_problem(owner, owner_id)
+    if owner is None:
+        return [problem]
+    raw.header.update(header_from_document(owner))
+    raw.rows = rows_from_document(owner, taxes)
+    filled = _(
+        "Client and lines copied from %(number)s (id %(id)s): keep only what the note corrects."
+    ) % {
+        "number": owner.display_number,
+        "id": owner.id,
+    }
+    return [filled, problem] if problem else [filled]
+
+
+def _pick_client(account: Account, raw: RawEntry, client_id: str) -> list[str]:
+    try:
+        client = services.client_by_id(account=account, client_id=int(client_id))
+    except ValueError:
+        client = None
+    except InvoiceXpressError as exc:
+        return [_("The client list could not be loaded. %(error)s") % {"error": exc.message}]
+    if client is None:
+        return [_("That client is no longer in the list; type the details instead.")]
+    raw.header.update(
+        {
+            "client_name": client.name,
+            "client_code": client.code,
+            "client_fiscal_id": client.fiscal_id,
+            "client_email": client.email,
+            "client_address": client.address,
+            "client_city": client.city,
+            "client_postal_code": client.postal_code,
+            "client_country": countries.canonical_country(client.country)
+            or raw.header.get("client_country")
+            or countries.DEFAULT_COUNTRY,
+            "client_phone": client.phone,
+        }
+    )
+    return []
+
+
+def _document_submit(
+    request: HttpRequest,
+    account: Account,
+    raw: RawEntry,
+    taxes: list[Tax],
+    sequences: list[Sequence],
+    problems: list[str],
+) -> HttpResponse:
+    entry = DocumentEntry(sequences=sequences, taxes=taxes, raw=raw, bound=True)
+    if not entry.is_valid():
+        if "token" in entry.form.errors:
+            # A form from before a deploy or a tampered one: give it a token and let the
+            # clerk send it again; nothing was sent.
+            raw.header["token"] = str(uuid.uuid4())
+            entry = DocumentEntry(sequences=sequences, taxes=taxes, raw=raw, bound=True)
+            entry.is_valid()
+            entry.form.add_error(None, _("This form had expired. Check it and create again."))
+        return _render_entry(request, account, entry, problems=problems)
+    owner_id = entry.form.cleaned_data.get("owner_invoice_id")
+    if owner_id and entry.doc_type in NOTE_TYPES:
+        owner, problem = services.owner_check(account=account, owner_id=owner_id, token=entry.token)
+        if problem:
+            entry.form.add_error("owner_invoice_id", problem)
+            return _render_entry(request, account, entry, problems=problems)
+        if owner is not None and not credit_note_fits(entry, owner):
+            return _render_entry(request, account, entry, problems=problems)
+    submission = services.document_create(
+        account=account,
+        user=request.user,
+        token=entry.token,
+        doc_type=entry.doc_type,
+        invoice=entry.invoice(),
+    )
+    return _outcome_response(
+        request, account, submission, raw, taxes=taxes, sequences=sequences, problems=problems
+    )
+
+
+def _submission_for(account: Account, token: uuid.UUID) -> Submission:
+    submission = Submission.objects.filter(account=account, token=token).first()
+    if submission is None:
+        raise Http404("No such submission.")
+    return submission
+
+
+@require_POST
+@login_required
+def submission_retry(request: HttpRequest, account_slug: str, token: uuid.UUID) -> HttpResponse:
+    account = get_account_for_user(request, account_slug, role=Role.CLERK)
+    submission = _submission_for(account, token)
+    taxes, sequences, problems = _company_lists(account)
+    submission = services.submission_retry(
+        account=account, user=request.user, submission=submission
+    )
+    # The page's fields if it sent them, else what was sent upstream: nothing typed is lost.
+    raw = RawEntry.from_post(request.POST)
+    if not raw.header.get("client_name") and not any(r.get("name") for r in raw.rows):
+        raw = raw_from_submission(submission, sequences)
+    raw.header["token"] = str(submission.token)
+    return _outcome_response(
+        request, account, submission, raw, taxes=taxes, sequences=sequences, problems=problems
+    )
+
+
+@require_GET
+@login_required
+def submission_detail(request: HttpRequest, account_slug: str, token: uuid.UUID) -> HttpResponse:
+    """Where a submission stands; polled while another request is still sending it."""
+    account = get_account_for_user(request, account_slug, role=Role.CLERK)
+    submission = _submission_for(account, token)
+    if submission.is_created:
+        return _created_response(request, account, submission)
+    context = {"account": account, "nav": "create", "submission": submission}
+    if _wants_fragment(request):
+        if submission.is_failed:  # the whole form comes back, with the refusal on it
+            return HttpResponseClientRedirect(request.path)
+        return _private(render(request, STATUS_TEMPLATE, context))
+    taxes, sequences, problems = _company_lists(account)
+    raw = raw_from_submission(submission, sequences)
+    if submission.is_failed:
+        raw.header["token"] = str(uuid.uuid4())
+        entry = DocumentEntry(sequences=sequences, taxes=taxes, raw=raw, bound=True)
+        entry.is_valid()
+        entry.form.add_error(None, submission.message)
+        return _render_entry(request, account, entry, problems=problems)
+    entry = DocumentEntry(sequences=sequences, taxes=taxes, raw=raw)
+    return _render_entry(request, account, entry, problems=problems, submission=submission)
+
+
+@require_POST
+@login_required
+def document_create_preview(request: HttpRequest, account_slug: str) -> HttpResponse:
+    """The live estimate, from whatever is in the form right now (nothing is validated)."""
+    account = get_account_for_user(request, account_slug, role=Role.CLERK)
+    taxes, sequences, _problems = _company_lists(account)
+    entry = DocumentEntry(sequences=sequences, taxes=taxes, raw=RawEntry.from_post(request.POST))
+    context = {"account": account, "entry": entry, "estimate": entry.estimate()}
+    return _private(render(request, "invoices/create/_totals_preview.html", context))
+
+
+@require_GET
+@login_required
+def client_search(request: HttpRequest, account_slug: str) -> HttpResponse:
+    """Known clients matching what is typed in the name or NIF field (from a cached list)."""
+    account = get_account_for_user(request, account_slug, role=Role.CLERK)
+    form = ClientSearchForm(request.GET)
+    query = form.query
+    clients, error = [], None
+    if query:
+        try:
+            clients = services.client_search(account=account, query=query)
+        except InvoiceXpressError as exc:
+            error = exc
+    context = {"account": account, "clients": clients, "query": query, "error": error}
+    return _private(render(request, "invoices/create/_client_suggestions.html", context))

@@ -1,0 +1,71 @@
+"""The form pieces every feature's forms share: Bootstrap styling, Portuguese decimals, and
+dates within years an invoice can have."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+FIRST_YEAR, LAST_YEAR = 1990, 2099
+
+
+def plausible_year(value: dt.date) -> None:
+    """Refuse a typo like 01/01/0025: the service would take it for another date or none."""
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValidationError(
+            _("Enter a year between %(first)s and %(last)s.")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR},
+            code="year",
+        )
+
+
+class LooseDecimalField(forms.DecimalField):
+    """A DecimalField that also takes the Portuguese way of typing numbers.
+
+    "10,5" and "1.234,56" (comma decimals, dot thousands) as well as "10.5". Without a comma
+    the dot is the decimal point, so "1.234" is one and a bit: the live estimate shows it
+    the Portuguese way ("1,23 €") before anything is sent.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str) and "," in value:
+            value = value.replace(" ", "").replace("\u00a0", "").replace(".", "").replace(",", ".")
+        return super().to_python(value)
+
+
+def plain_decimal(value: Decimal) -> str:
+    """Decimal as the API takes it: "10.5", never "1E+1"."""
+    return format(value.normalize(), "f")
+
+
+class StyledForm(forms.Form):
+    """Bootstrap classes on every widget, and `is-invalid` on the ones with an error."""
+
+    compact = False  # small controls, labelled by aria-label (table rows)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        size = "-sm" if self.compact else ""
+        for field in self.fields.values():
+            widget = field.widget
+            if widget.is_hidden:
+                continue
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs["class"] = f"{css} {css}{size}" if size else css
+            if self.compact:
+                widget.attrs.setdefault("aria-label", str(field.label))
+
+    def add_error(self, field, error) -> None:
+        super().add_error(field, error)
+        for name in self.errors:
+            widget = self.fields[name].widget if name in self.fields else None
+            if widget is not None and "is-invalid" not in widget.attrs.get("class", ""):
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()

@@ -1,0 +1,399 @@
+"""A document's lifecycle pages: finalize, delete a draft, cancel, settle, unsettle; its PDF;
+and finalizing many drafts at once. HTTP glue only: the rules are in `lifecycle`, what the
+page shows in `lifecycle.pages`, the changes in `state_changes`, `lifecycle.pdf` and
+`bulk_finalize`.
+
+With htmx an action answers with the re-rendered `#document-header` (the confirm panel and
+every message live inside it); without JavaScript it is a plain POST, a redirect to the
+document page and a message. Each action reads the document first, so a stale page never
+acts on a state the document has left, and our cancel rule (see `lifecycle`) is enforced
+here and not only by hiding a button.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
+from django_htmx.middleware import HtmxDetails
+
+from invoices.access import get_account_for_user
+from invoices.invoicexpress.document_types import GETTABLE_TYPE_PATHS, DocumentType
+from invoices.invoicexpress.document_types import document_type as get_document_type
+from invoices.invoicexpress.errors import InvoiceXpressError, NotFound
+from invoices.invoicexpress.records import Document
+from invoices.lifecycle import actions as lifecycle
+from invoices.lifecycle import state_changes
+from invoices.lifecycle.actions import SPECS, Action, ActionSpec
+from invoices.lifecycle.bulk_finalize import (
+    BulkOutcome,
+    Drafts,
+    budget_seconds,
+    bulk_finalize,
+    can_finalize,
+    draft_rows,
+    list_drafts,
+    outcome_counts,
+)
+from invoices.lifecycle.forms import BulkFinalizeForm, BulkSelectForm, PdfForm, StateChangeForm
+from invoices.lifecycle.pages import (
+    Notice,
+    Panel,
+    atcud_status,
+    check_again_url,
+    confirm_panel,
+    document_url,
+    not_possible_text,
+    offer_for,
+    pdf_buttons,
+)
+from invoices.lifecycle.pdf import pdf_download, pdf_poll
+from invoices.models import Account, Role
+
+HEADER = "invoices/documents/_header.html"
+CONFIRM_PAGE = "invoices/lifecycle/_confirm.html"
+PANEL = "invoices/lifecycle/_confirm.html#lifecycle-panel"
+PDF_BUTTON = "invoices/lifecycle/_pdf_button.html"
+BULK_PAGE = "invoices/lifecycle/document_bulk_finalize.html"
+BULK_RESULTS = "invoices/lifecycle/_bulk_finalize_results.html"
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+# ---- helpers ------------------------------------------------------------------------------
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    # One URL answers a fragment or a page depending on HX-Request; and documents are
+    # financial data: no shared caches, and no copy in the browser (see documents.views).
+    patch_vary_headers(response, ("HX-Request",))
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _kind(type_path: str) -> DocumentType:
+    if type_path not in GETTABLE_TYPE_PATHS:
+        raise Http404("No such document type.")
+    return get_document_type(type_path)
+
+
+def _header_context(account: Account, doc: Document, **extra: Any) -> dict[str, Any]:
+    return {
+        "account": account,
+        "nav": "documents",
+        "doc": doc,
+        "overdue": doc.is_overdue(timezone.localdate()),
+        "atcud_status": atcud_status(doc.atcud),
+        "list_url": reverse("invoices:document_list", args=[account.slug]),
+        "detail_url": document_url(account, doc.type.path, doc.id),
+        **extra,
+    }
+
+
+def _header(
+    request: HttpRequest,
+    account: Account,
+    doc: Document,
+    *,
+    notice: Notice | None = None,
+    panel: Panel | None = None,
+) -> HttpResponse:
+    context = _header_context(account, doc, lifecycle_notice=notice, lifecycle_panel=panel)
+    # The number may have changed (a finalized draft): the breadcrumb follows, out of band.
+    context["oob_breadcrumb"] = True
+    return _private(render(request, HEADER, context))
+
+
+def _panel_only(request: HttpRequest, account: Account, notice: Notice) -> HttpResponse:
+    """Just the panel slot with a notice, wherever the request meant to swap."""
+    response = render(request, PANEL, {"account": account, "lifecycle_notice": notice})
+    retarget(response, "#lifecycle-panel")
+    reswap(response, "outerHTML")
+    return _private(response)
+
+
+def _check_role(
+    request: HttpRequest, account: Account, action: Action, kind: DocumentType, document_id: int
+) -> None:
+    """Managers do everything; a clerk may only delete a draft they created here."""
+    if account.role == Role.MANAGER:
+        return
+    if lifecycle.clerk_may(action) and lifecycle.created_through_ixportal(
+        account=account, user=request.user, doc_type_path=kind.path, doc_id=document_id
+    ):
+        return
+    raise PermissionDenied("Your role in this company does not allow this.")
+
+
+def _gone(request: HttpRequest, account: Account) -> HttpResponse:
+    messages.warning(
+        request,
+        _("InvoiceXpress no longer has this document: it was deleted, or never was here."),
+    )
+    list_url = reverse("invoices:document_list", args=[account.slug])
+    return HttpResponseClientRedirect(list_url) if request.htmx else redirect(list_url)
+
+
+# ---- state changes --------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def document_change_state(
+    request: HtmxHttpRequest, account_slug: str, type_path: str, document_id: int, action: str
+) -> HttpResponse:
+    """GET: the confirm step. POST: the change (finalize, delete, cancel, settle, unsettle)."""
+    account = get_account_for_user(request, account_slug, role=Role.CLERK)
+    kind = _kind(type_path)
+    act = Action(action)
+    spec = SPECS[act]
+    _check_role(request, account, act, kind, document_id)
+    detail_url = document_url(account, kind.path, document_id)
+    try:
+        doc = account.client().get_document(kind.path, document_id)
+    except NotFound:
+        return _gone(request, account)
+    except InvoiceXpressError as exc:
+        text = exc.message + " " + _("Nothing was changed.")
+        if not request.htmx:
+            messages.error(request, text)
+            return redirect(detail_url)
+        check = check_again_url(account, kind, document_id)
+        return _panel_only(request, account, Notice("danger", text, check_again_url=check))
+
+    offer = offer_for(account, request.user, doc, timezone.localdate())
+    if not offer.allows(act):
+        return _not_possible(request, account, doc, act)
+
+    form = StateChangeForm(request.POST if request.method == "POST" else None, spec=spec)
+    if request.method == "GET" or not form.is_valid():
+        return _ask(request, account, doc, spec, form)
+
+    result = state_changes.document_change_state(
+        account=account, user=request.user, doc=doc, action=act, message=form.message
+    )
+    if result.ok and act == Action.DELETE:
+        messages.success(request, result.message)
+        list_url = reverse("invoices:document_list", args=[account.slug])
+        return HttpResponseClientRedirect(list_url) if request.htmx else redirect(list_url)
+    if not request.htmx:
+        if result.ok:
+            messages.success(request, result.message)
+        else:
+            messages.error(request, result.message)
+        return redirect(detail_url)
+    if result.ok:
+        notice = Notice("success", result.message)
+    else:
+        notice = Notice(
+            "warning" if result.unknown else "danger",
+            result.message,
+            check_again_url=check_again_url(account, kind, doc.id) if result.unknown else "",
+        )
+    return _header(request, account, result.document or doc, notice=notice)
+
+
+def _ask(
+    request: HtmxHttpRequest,
+    account: Account,
+    doc: Document,
+    spec: ActionSpec,
+    form: StateChangeForm,
+) -> HttpResponse:
+    """The confirm step: a panel in the header (htmx) or the document page with it open."""
+    panel = confirm_panel(account, doc, spec, form, request.path)
+    if request.htmx and request.method == "GET":
+        # The button asked for the panel only (hx-target="#lifecycle-panel").
+        context = _header_context(account, doc, lifecycle_panel=panel)
+        return _private(render(request, PANEL, context))
+    if request.htmx:
+        return _header(request, account, doc, panel=panel)
+    return _private(
+        render(request, CONFIRM_PAGE, _header_context(account, doc, lifecycle_panel=panel))
+    )
+
+
+def _not_possible(
+    request: HtmxHttpRequest, account: Account, doc: Document, action: Action
+) -> HttpResponse:
+    """The document has moved on (another tab, another person), or our cancel rule closed."""
+    text = not_possible_text(doc, action)
+    if not request.htmx:
+        messages.warning(request, text)
+        return redirect(document_url(account, doc.type.path, doc.id))
+    response = _header(request, account, doc, notice=Notice("warning", text))
+    if request.method == "GET":  # the button aimed at the panel: replace the whole header
+        retarget(response, "#document-header")
+        reswap(response, "outerHTML")
+    return response
+
+
+@require_GET
+@login_required
+def document_header(
+    request: HtmxHttpRequest, account_slug: str, type_path: str, document_id: int
+) -> HttpResponse:
+    """The header read again ("check again" after an unknown outcome; closing a panel)."""
+    account = get_account_for_user(request, account_slug)
+    kind = _kind(type_path)
+    if not request.htmx:
+        return redirect(document_url(account, kind.path, document_id))
+    try:
+        doc = account.client().get_document(kind.path, document_id)
+    except NotFound:
+        return _gone(request, account)
+    except InvoiceXpressError as exc:
+        check = check_again_url(account, kind, document_id)
+        return _panel_only(request, account, Notice("danger", exc.message, check_again_url=check))
+    notice = None
+    if request.GET.get("check") == "1":
+        notice = Notice(
+            "info",
+            _("Read again from InvoiceXpress just now: it is %(number)s, “%(status)s”.")
+            % {"number": doc.display_number, "status": doc.status},
+        )
+    return _header(request, account, doc, notice=notice)
+
+
+# ---- PDF ------------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def document_pdf(
+    request: HtmxHttpRequest, account_slug: str, type_path: str, document_id: int
+) -> HttpResponse:
+    """Ask for the PDF. InvoiceXpress answers 202 while rendering: the widget polls here.
+
+    Polling stops by itself: only the pending fragment carries an hx-trigger.
+    """
+    account = get_account_for_user(request, account_slug)
+    kind = _kind(type_path)
+    second_copy, attempt = PdfForm(request.GET).values()
+    original, copy = pdf_buttons(account, kind.path, document_id)
+    button = pdf_poll(
+        account=account,
+        user=request.user,
+        kind=kind,
+        document_id=document_id,
+        button=copy if second_copy else original,
+        attempt=attempt,
+    )
+    if not request.htmx:
+        if button.state == "ready":
+            return redirect(button.download_url)
+        if button.state == "pending":
+            messages.info(
+                request,
+                _("InvoiceXpress is rendering the PDF. Try again in a few seconds."),
+            )
+        else:
+            messages.error(request, button.message)
+        return redirect(document_url(account, kind.path, document_id))
+    return _private(render(request, PDF_BUTTON, {"account": account, "pdf": button}))
+
+
+@require_GET
+@login_required
+def document_pdf_download(
+    request: HttpRequest, account_slug: str, type_path: str, document_id: int
+) -> HttpResponse:
+    """The PDF itself, fetched here so the signed link never reaches the browser."""
+    account = get_account_for_user(request, account_slug)
+    kind = _kind(type_path)
+    second_copy, _attempt = PdfForm(request.GET).values()
+    detail_url = document_url(account, kind.path, document_id)
+    try:
+        download = pdf_download(
+            account=account,
+            user=request.user,
+            kind=kind,
+            document_id=document_id,
+            second_copy=second_copy,
+        )
+    except NotFound:
+        return _gone(request, account)
+    if download.rendering:
+        messages.info(
+            request, _("InvoiceXpress is still rendering the PDF. Try again in a few seconds.")
+        )
+        return redirect(detail_url)
+    if download.error:
+        messages.error(request, download.error)
+        return redirect(detail_url)
+    response = FileResponse(
+        io.BytesIO(download.content),
+        as_attachment=True,
+        filename=download.filename,
+        content_type="application/pdf",
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+# ---- finalizing many drafts -----------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def document_bulk_finalize(request: HtmxHttpRequest, account_slug: str) -> HttpResponse:
+    """The company's drafts with checkboxes; the chosen ones finalized oldest first."""
+    account = get_account_for_user(request, account_slug, role=Role.MANAGER)
+    started = time.monotonic()  # the run's time budget counts the draft list too
+    posted = request.method == "POST"
+    form = BulkFinalizeForm(request.POST if posted else None)
+    context: dict[str, Any] = {
+        "account": account,
+        "nav": "documents",
+        "form": form,
+        "list_url": reverse("invoices:document_list", args=[account.slug]),
+        "here": reverse("invoices:document_bulk_finalize", args=[account.slug]),
+        "selected": set(),
+        "budget_seconds": budget_seconds(),
+    }
+    drafts: Drafts | None = None
+    try:
+        drafts = list_drafts(account)
+    except InvoiceXpressError as exc:
+        context["error"] = exc
+        if posted and request.htmx:  # the answer is the results fragment only
+            context["results_error"] = exc
+    if posted and drafts is not None and form.is_valid():
+        run = bulk_finalize(
+            account=account,
+            user=request.user,
+            drafts=drafts,
+            selected=form.cleaned_data["documents"],
+            started=started,
+        )
+        drafts = drafts.without(
+            {r.document_id for r in run.rows if r.outcome == BulkOutcome.FINALIZED}
+        )
+        context["results"] = run.rows
+        context["run"] = run
+        context["summary"] = outcome_counts(run.rows)
+        context["oob_form"] = bool(request.htmx)
+        # What the time budget left out stays ticked: running again is one click.
+        context["selected"] = set(run.left_for_next_run)
+    elif posted:  # keep what was ticked while the form is shown again with its error
+        context["selected"] = set(request.POST.getlist("documents"))
+    elif BulkSelectForm(request.GET).select_all and drafts is not None:
+        context["selected"] = {d.id for d in drafts.documents if can_finalize(d)}
+    context["drafts"] = drafts
+    context["rows"] = draft_rows(account, drafts, context["selected"]) if drafts else []
+    template = BULK_RESULTS if request.htmx and posted else BULK_PAGE
+    return _private(render(request, template, context))

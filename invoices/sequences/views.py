@@ -1,0 +1,181 @@
+"""Sequences (series): the pages of each company's series with their ATCUD state, and the
+buttons that write on them. HTTP glue only: the rows the pages show are in `sequences.pages`,
+the audited writes and their failure words in `sequences.writes`.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import trigger_client_event
+from django_htmx.middleware import HtmxDetails
+
+from invoices import company_cache
+from invoices.access import get_account_for_user
+from invoices.invoicexpress.errors import InvoiceXpressError
+from invoices.models import Account, Role
+from invoices.sequences.forms import SequenceCreateForm, SequenceListForm
+from invoices.sequences.pages import Notice, SeriesRow, company_rows, series_rows
+from invoices.sequences.writes import cached_sequences, sequence_write, serie_name
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+SEQUENCES_CHANGED = "sequencesChanged"  # the table reloads itself on this client event
+
+
+def _table_context(account: Account, *, refresh: bool = False, **extra) -> dict:
+    try:
+        sequences = company_cache.get_sequences(account, refresh=refresh)
+    except InvoiceXpressError as exc:
+        return {"account": account, "series": None, "load_error": exc.message, **extra}
+    return {"account": account, "series": series_rows(sequences), "load_error": "", **extra}
+
+
+# ---- one company ----------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def sequence_list(request: HtmxHttpRequest, account_slug: str) -> HttpResponse:
+    account = get_account_for_user(request, account_slug, role=Role.VIEWER)
+    query = SequenceListForm(request.GET)
+    context = _table_context(
+        account, refresh=query.wants_refresh, created_id=query.created_id, nav="sequences"
+    )
+    if request.htmx:
+        return render(request, "invoices/sequences/_table.html", context)
+    if account.role.allows(Role.MANAGER):
+        existing = [row.sequence for row in context["series"] or []]
+        context["form"] = SequenceCreateForm(existing=existing)
+    return render(request, "invoices/sequences/sequence_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def sequence_create(request: HtmxHttpRequest, account_slug: str) -> HttpResponse:
+    account = get_account_for_user(request, account_slug, role=Role.MANAGER)
+    existing = cached_sequences(account)
+    data = request.POST if request.method == "POST" else None
+    form = SequenceCreateForm(data, existing=existing)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        serie, make_default = form.cleaned_data["serie"], form.cleaned_data["make_default"]
+        result = sequence_write(
+            account=account,
+            user=request.user,
+            action="sequence.create",
+            serie=serie,
+            call=lambda client: client.create_sequence(serie, make_default=make_default),
+            done=_("Series “%(serie)s” created."),
+        )
+        if result.failure is None and not request.htmx:
+            messages.add_message(request, _MESSAGE_LEVELS[result.level], result.message)
+            url = reverse("invoices:sequence_list", args=[account.slug])
+            return redirect(f"{url}?created={result.sequence.id}")
+        if result.failure is None:
+            form = SequenceCreateForm(existing=[*existing, result.sequence])  # the next one
+        elif not result.failure.in_progress:
+            form.add_error(result.failure.form_field, result.failure.message)
+    context = {
+        "account": account,
+        "nav": "sequences",
+        "form": form,
+        "result": result,
+        "created": SeriesRow.of(result.sequence) if result and result.sequence else None,
+    }
+    if request.htmx:
+        response = render(request, "invoices/sequences/_form.html", context)
+        if result is not None:
+            # Whatever happened upstream, the table lists the series as they are now.
+            trigger_client_event(response, SEQUENCES_CHANGED)
+        return response
+    context.update(_table_context(account))  # the full page shows the series beside the form
+    return render(request, "invoices/sequences/sequence_list.html", context)
+
+
+@require_POST
+@login_required
+def sequence_register(
+    request: HtmxHttpRequest, account_slug: str, sequence_id: int
+) -> HttpResponse:
+    account = get_account_for_user(request, account_slug, role=Role.MANAGER)
+    return _sequence_action(
+        request,
+        account,
+        sequence_id,
+        action="sequence.register",
+        call=lambda client: client.register_sequence(sequence_id),
+        done=_("Series “%(serie)s” registered with the Tax Authority."),
+    )
+
+
+@require_POST
+@login_required
+def sequence_set_default(
+    request: HtmxHttpRequest, account_slug: str, sequence_id: int
+) -> HttpResponse:
+    account = get_account_for_user(request, account_slug, role=Role.MANAGER)
+    return _sequence_action(
+        request,
+        account,
+        sequence_id,
+        action="sequence.set_default",
+        call=lambda client: client.set_current_sequence(sequence_id),
+        done=_("Series “%(serie)s” is now the default series."),
+    )
+
+
+_MESSAGE_LEVELS = {
+    "success": messages.SUCCESS,
+    "info": messages.INFO,
+    "warning": messages.WARNING,
+    "danger": messages.ERROR,
+}
+
+
+def _sequence_action(
+    request: HtmxHttpRequest, account: Account, sequence_id: int, *, action: str, call, done: str
+) -> HttpResponse:
+    """A button on one series: write, then the list in place (htmx) or a redirect to it."""
+    serie = serie_name(account, sequence_id)
+    if serie is None:
+        notice = Notice("danger", _("This company has no such series. The list was refreshed."))
+    else:
+        result = sequence_write(
+            account=account, user=request.user, action=action, serie=serie, call=call, done=done
+        )
+        notice = Notice(result.level, result.message, in_progress=result.in_progress)
+    if request.htmx:
+        context = _table_context(account, notice=notice)
+        return render(request, "invoices/sequences/_table.html", context)
+    messages.add_message(request, _MESSAGE_LEVELS[notice.level], notice.text)
+    return redirect("invoices:sequence_list", account.slug)
+
+
+# ---- every company --------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def sequence_overview(request: HtmxHttpRequest) -> HttpResponse:
+    query = SequenceListForm(request.GET)
+    accounts = list(Account.objects.for_user(request.user))
+    companies = company_rows(
+        accounts, refresh=query.wants_refresh, language=translation.get_language()
+    )
+    blocked = [c for c in companies if c.can_invoice is False]
+    unknown = [c for c in companies if c.can_invoice is None]
+    return render(
+        request,
+        "invoices/sequences/sequence_overview.html",
+        {"companies": companies, "blocked": blocked, "unknown": unknown},
+    )

@@ -1,0 +1,252 @@
+"""The writes on a company's series (create, register with the Tax Authority, set default):
+one call upstream each, audited, with every upstream failure in the page's words.
+
+A Portuguese company may only issue documents on series registered with the Tax Authority.
+Each document type of a series carries its own validation code; ATCUD is that code, "-",
+and the document's number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from invoices import company_cache
+from invoices.invoicexpress.client import InvoiceXpressClient
+from invoices.invoicexpress.errors import (
+    BadResponse,
+    Conflict,
+    InvoiceXpressError,
+    Rejected,
+    ServerError,
+    Unauthorized,
+    Unreachable,
+)
+from invoices.invoicexpress.sequences import CodeStatus, Sequence
+from invoices.models import Account, AuditEntry
+
+
+@dataclass
+class Failure:
+    message: str
+    outcome: str  # AuditEntry.Outcome
+    form_field: str | None = None  # the form field it is about, if any
+    in_progress: bool = False
+    service_said: list[str] = field(default_factory=list)
+
+
+def write_failure(exc: InvoiceXpressError, *, serie: str) -> Failure:
+    """Turn a typed client error from a sequence write into the page's words and the audit outcome.
+
+    Codes come from the sequences-create page (409: 006; 422: 001-005 and 000).
+    """
+    failed, unknown = AuditEntry.Outcome.FAILED, AuditEntry.Outcome.UNKNOWN
+    said = list(getattr(exc, "errors", []) or [])
+    code = getattr(exc, "code", "")
+    if isinstance(exc, Conflict) and code == "006":
+        return Failure(
+            _(
+                "The series “%(serie)s” is already being registered with the Tax Authority. "
+                "This can take a few minutes: refresh to see its validation codes."
+            )
+            % {"serie": serie},
+            failed,
+            in_progress=True,
+            service_said=said,
+        )
+    if isinstance(exc, Rejected) and code in _REJECTED_CODES:
+        field_name, text = _REJECTED_CODES[code]
+        return Failure(str(text) % {"serie": serie}, failed, field_name, service_said=said)
+    if isinstance(exc, Unauthorized):
+        return Failure(
+            exc.message + " " + _("Ask an administrator to check the company's API key."),
+            failed,
+        )
+    if isinstance(exc, Unreachable | ServerError | BadResponse):
+        # No (usable) answer: the write may or may not have happened upstream.
+        return Failure(
+            exc.message
+            + " "
+            + _("Refresh the list to see whether the change was made before trying again."),
+            unknown,
+            service_said=said,
+        )
+    # 429 (answered before anything was done), other 409/422 shapes, 404.
+    return Failure(exc.message, failed, service_said=said)
+
+
+_REJECTED_CODES = {
+    "001": (
+        "serie",
+        gettext_lazy(
+            "InvoiceXpress does not allow the series name “%(serie)s” (code 001). "
+            "Use 1 to 10 letters or digits, e.g. 2026 or A."
+        ),
+    ),
+    "002": (
+        "serie",
+        gettext_lazy(
+            "A series named “%(serie)s” already exists in this company (code 002). "
+            "Refresh the list to see it, or choose another name."
+        ),
+    ),
+    "003": (
+        "serie",
+        gettext_lazy("InvoiceXpress considers the series “%(serie)s” invalid (code 003)."),
+    ),
+    "004": (
+        None,
+        gettext_lazy(
+            "The Tax Authority refused this company's AT credentials (code 004), so the "
+            "series “%(serie)s” cannot be registered. Fix them in InvoiceXpress, in Settings > "
+            "Tax Authority communication (“Definições > Comunicação à AT”), then try again."
+        ),
+    ),
+    "005": (
+        None,
+        gettext_lazy(
+            "The company's fiscal ID (NIF) has no open activity at the Tax Authority "
+            "(code 005), so it cannot register the series “%(serie)s”. Declare the start of "
+            "activity at the Tax Authority (Portal das Finanças), then try again."
+        ),
+    ),
+    "000": (
+        None,
+        gettext_lazy(
+            "InvoiceXpress could not register the series “%(serie)s”: unknown error (code 000). "
+            "Try again in a few minutes; if it keeps failing, contact InvoiceXpress support."
+        ),
+    ),
+}
+
+
+@dataclass
+class WriteResult:
+    """What one sequence write did, in the page's words."""
+
+    message: str
+    level: str  # bootstrap alert colour
+    sequence: Sequence | None = None
+    failure: Failure | None = None
+    # The Tax Authority is working on it: a refresh later will show the codes.
+    registering: bool = False
+
+    @property
+    def in_progress(self) -> bool:
+        if self.failure is not None:
+            return self.failure.in_progress
+        return self.registering
+
+
+def sequence_write(
+    *,
+    account: Account,
+    user,
+    action: str,
+    serie: str,
+    call: Callable[[InvoiceXpressClient], Sequence],
+    done: str,
+) -> WriteResult:
+    """One write upstream (create / register / set default), audited; the cache dropped.
+
+    The cache goes whatever the outcome: a write that failed without an answer may still
+    have happened, and set-default changes the other series too.
+    """
+    try:
+        sequence = call(account.client())
+    except InvoiceXpressError as exc:
+        failure = write_failure(exc, serie=serie)
+        result = WriteResult(
+            failure.message,
+            "info" if failure.in_progress else "danger",
+            failure=failure,
+        )
+        outcome = failure.outcome
+        detail = failure.message
+        if failure.service_said:
+            detail += " " + _("InvoiceXpress said: %(said)s") % {
+                "said": " ".join(failure.service_said)
+            }
+    else:
+        serie = sequence.serie or serie
+        message = done % {"serie": serie}
+        level = "success"
+        registering = False
+        if sequence.has_unregistered:
+            message += " " + _not_registered_text(action)
+            level = "warning"
+            registering = action == "sequence.register"
+        else:
+            message = f"{message} {_codes_summary(sequence)}".strip()
+        result = WriteResult(message, level, sequence=sequence, registering=registering)
+        outcome, detail = AuditEntry.Outcome.OK, message
+    finally:
+        company_cache.forget_sequences(account)
+    AuditEntry.record(
+        account=account, user=user, action=action, outcome=outcome, target=serie, detail=detail
+    )
+    return result
+
+
+def _not_registered_text(action: str) -> str:
+    """What N/D codes mean after a write that succeeded.
+
+    Only a registration asked for just now is being worked on. Nothing registers a series
+    that was merely made the default: saying "refresh in a few minutes" there would leave
+    people waiting for something that never happens.
+    """
+    if action == "sequence.register":
+        return _(
+            "The Tax Authority is still registering it (N/D): refresh in a few minutes to see "
+            "its validation codes."
+        )
+    if action == "sequence.create":
+        # InvoiceXpress registers a new series itself, but that can fail or lag behind.
+        return _(
+            "It is not registered with the Tax Authority yet (N/D): documents on it cannot be "
+            "finalized until it is. If it still shows N/D, register it with its Register button."
+        )
+    return _(
+        "It is not registered with the Tax Authority (N/D): register it with its Register "
+        "button before documents on it can be finalized."
+    )
+
+
+def _codes_summary(sequence: Sequence) -> str:
+    invoice = sequence.counter("invoice")
+    if invoice is None or invoice.code_status != CodeStatus.REGISTERED:
+        return ""
+    return _("Invoice validation code %(code)s, next ATCUD %(atcud)s.") % {
+        "code": invoice.validation_code,
+        "atcud": invoice.next_atcud,
+    }
+
+
+# ---- what a write needs to know first ---------------------------------------------------
+
+
+def cached_sequences(account: Account) -> list[Sequence]:
+    try:
+        return company_cache.get_sequences(account)
+    except InvoiceXpressError:
+        return []  # cannot check locally; InvoiceXpress still refuses a duplicate (002)
+
+
+def serie_name(account: Account, sequence_id: int) -> str | None:
+    """The name of one of the company's series (for messages and the audit log), or None.
+
+    Looked up in the cached list, then once in a fresh one: a series created elsewhere a
+    minute ago is not in the cache yet.
+    """
+    for refresh in (False, True):
+        try:
+            sequences = company_cache.get_sequences(account, refresh=refresh)
+        except InvoiceXpressError:
+            return f"#{sequence_id}"  # cannot list: let the write itself say what is wrong
+        for sequence in sequences:
+            if sequence.id == sequence_id:
+                return sequence.serie
+    return None
