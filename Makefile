@@ -38,9 +38,13 @@ chromium:
 test: venv chromium
 	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
 
+# ruff (style, and banned-api: requests only in the client), import-linter (package
+# boundaries, see [tool.importlinter] in pyproject.toml), mypy with django-stubs.
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 format: venv
 	$(VENV)/bin/ruff check --fix .

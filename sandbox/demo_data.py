@@ -117,9 +117,12 @@ def load_demo(today: date | None = None) -> list[str]:
         )
     for spec in USERS:
         _user(spec, accounts)
+    # The address this server really serves (make demo sets it from HOST and PORT).
+    sandbox_url = settings.IXPORTAL_SANDBOX_URL
+    dashboard_url = sandbox_url.removesuffix("/").removesuffix("sandbox")
     report += [
         "",
-        "Dashboard: http://127.0.0.1:8000/   (sandbox control page: http://127.0.0.1:8000/sandbox/)",
+        f"Dashboard: {dashboard_url}   (sandbox control page: {sandbox_url})",
         "Logins:",
     ]
     report += [f"  {u.username} / {u.password}  ({u.description})" for u in USERS]
