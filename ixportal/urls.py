@@ -2,12 +2,15 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from ixportal.views import favicon
 from saft import urls as saft_urls
 
 admin.site.site_header = "ixportal administration"
 admin.site.site_title = "ixportal"
 
+
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("accounts/", include("django.contrib.auth.urls")),
     # set_language: POST language + next; the choice lives in Django's language cookie.
     path("i18n/", include("django.conf.urls.i18n")),
