@@ -1,10 +1,12 @@
 """The form pieces every feature's forms share: Bootstrap styling, Portuguese decimals, and
-dates within years an invoice can have."""
+dates as people type them (one parser for filters and forms), within years an invoice can have."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -21,6 +23,80 @@ def plausible_year(value: dt.date) -> None:
             % {"first": FIRST_YEAR, "last": LAST_YEAR},
             code="year",
         )
+
+
+# d/m/yy, dd/mm/yyyy, with "/", "-" or "." between; or ISO yyyy-mm-dd (what a browser's own
+# date picker and many spreadsheets produce).
+_DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+SHOWN_DATE_FORMAT = "%d/%m/%Y"  # shown the Portuguese way, as the API wants it
+
+
+def parse_typed_date(text: str) -> dt.date | None:
+    """A date as a clerk types it, or None when it is not one.
+
+    "01/10/2026", "1/10/26", "01-10-2026", "01.10.2026" and "2026-10-01" are all the 1st of
+    October 2026. A two-digit year is in this century (no invoice of 1926 is typed here).
+    """
+    text = text.strip()
+    if match := _DAY_FIRST.fullmatch(text):
+        day, month, year = (int(part) for part in match.groups())
+        if len(match.group(3)) == 2:
+            year += 2000
+    elif match := _ISO.fullmatch(text):
+        year, month, day = (int(part) for part in match.groups())
+    else:
+        return None
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+class PtDateInput(forms.TextInput):
+    """A text box for dd/mm/yyyy with a calendar button (app.js, `data-datepicker`): a bare
+    browser date input would show the browser's own order (mm/dd/yyyy in English)."""
+
+    input_type = "text"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(
+            {
+                "placeholder": _("dd/mm/yyyy"),
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                "size": 10,
+                "data-datepicker": "",
+                **(attrs or {}),
+            }
+        )
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, dt.date):
+            return value.strftime(SHOWN_DATE_FORMAT)
+        return super().format_value(value)
+
+
+class PtDateField(forms.DateField):
+    """The one date field of filters and forms: `parse_typed_date`, plausible years."""
+
+    widget = PtDateInput
+    default_error_messages = {
+        "invalid": _("Enter a date as dd/mm/yyyy (or d/m/yy, or yyyy-mm-dd), e.g. 31/01/2026.")
+    }
+    default_validators = [plausible_year]
+
+    def to_python(self, value: Any) -> dt.date | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        parsed = parse_typed_date(str(value))
+        if parsed is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return parsed
 
 
 class LooseDecimalField(forms.DecimalField):

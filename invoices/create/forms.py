@@ -41,12 +41,11 @@ from invoices.create.lines import (
     default_tax_name,
 )
 from invoices.create.totals import Estimate, estimate
-from invoices.forms import LooseDecimalField, plain_decimal, plausible_year
+from invoices.forms import LooseDecimalField, PtDateField, plain_decimal
 from invoices.invoicexpress.document_types import DOCUMENT_TYPES
 from invoices.invoicexpress.records import Tax, format_date
 from invoices.invoicexpress.sequences import CodeStatus, Sequence
 
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]  # shown and sent as dd/mm/yyyy
 CREATABLE_TYPES = tuple(t for t in DOCUMENT_TYPES if t.can_create)
 NOTE_TYPES = ("credit_notes", "debit_notes")  # carry owner_invoice_id
 OWNER_REQUIRED_TYPES = ("credit_notes",)
@@ -61,16 +60,7 @@ MAX_TOTAL = Decimal("1e11")  # the service refuses "Total is too big" from here
 
 
 def _date_field(label) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(
-            format="%d/%m/%Y",
-            attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"},
-        ),
-        error_messages={"invalid": _("Enter the date as dd/mm/yyyy.")},
-        validators=[plausible_year],
-    )
+    return PtDateField(label=label)
 
 
 class DocumentForm(ClientFields):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from decimal import Decimal
 from typing import Any
@@ -11,10 +10,9 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from invoices.forms import LooseDecimalField, plausible_year
+from invoices.forms import LooseDecimalField, PtDateField
 from invoices.invoicexpress.document_types import DOCUMENT_TYPES, STATUSES, document_type
 
-DATE_INPUT_FORMAT = "%d/%m/%Y"  # typed and shown the Portuguese way, as the API wants it
 PER_PAGE_CHOICES = (10, 20, 30, 50)
 DEFAULT_PER_PAGE = 30
 MAX_PAGE = 100_000  # far beyond any real account; keeps a typed ?page= from overflowing
@@ -69,35 +67,6 @@ class Archive:
         NON_ARCHIVED: (False, True),
         ARCHIVED: (True, False),
     }
-
-
-class PtDateInput(forms.TextInput):
-    """A text box for dd/mm/yyyy: a browser date picker would send yyyy-mm-dd."""
-
-    input_type = "text"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(
-            {
-                "placeholder": _("dd/mm/yyyy"),
-                "inputmode": "numeric",
-                "autocomplete": "off",
-                "size": 10,
-                **(attrs or {}),
-            }
-        )
-
-    def format_value(self, value: Any) -> str | None:
-        if isinstance(value, dt.date):
-            return value.strftime(DATE_INPUT_FORMAT)
-        return super().format_value(value)
-
-
-class PtDateField(forms.DateField):
-    widget = PtDateInput
-    input_formats = [DATE_INPUT_FORMAT]
-    default_error_messages = {"invalid": _("Enter a date as dd/mm/yyyy, e.g. 31/01/2025.")}
-    default_validators = [plausible_year]
 
 
 def _split_document_number(text: str, chosen: list[str]) -> tuple[str, list[str]]:

@@ -48,7 +48,7 @@ def assert_refused(response, *fragments: str) -> None:
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"date": "2026-13-45"}, "Enter the date as dd/mm/yyyy."),
+        ({"date": "2026-13-45"}, "Enter a date as dd/mm/yyyy"),
         ({"date": ""}, "This field is required."),
         ({"due_date": "20/11/2026"}, "The due date cannot be before the document date."),
         ({"retention": "100"}, "Retention must be a number between 0 and 99.99"),

@@ -141,9 +141,9 @@ def test_too_many_documents_are_refused_with_a_message_before_anything_streams(
 
 def test_bad_filters_go_back_to_the_list_with_the_messages(client, cast, upstream):
     client.force_login(cast.viewer)
-    response = client.get(URL, {"date_from": "2025-01-01"}, follow=True)
+    response = client.get(URL, {"date_from": "2025-13-01"}, follow=True)
     html = response.content.decode()
-    assert response.redirect_chain == [("/c/acme/documents/?date_from=2025-01-01", 302)]
+    assert response.redirect_chain == [("/c/acme/documents/?date_from=2025-13-01", 302)]
     assert "Fix the filters before exporting." in html
     assert "Enter a date as dd/mm/yyyy" in html
     assert upstream == []

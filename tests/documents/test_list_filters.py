@@ -122,7 +122,7 @@ def test_each_filter_narrows_the_list_at_invoicexpress(client, live_company, que
 @pytest.mark.parametrize(
     ("query", "field", "message"),
     [
-        ({"date_from": "2025-01-31"}, "date_from", "Enter a date as dd/mm/yyyy"),
+        ({"date_from": "2025-13-31"}, "date_from", "Enter a date as dd/mm/yyyy"),
         ({"date_to": "31/02/2025"}, "date_to", "Enter a date as dd/mm/yyyy"),
         ({"due_date_from": "yesterday"}, "due_date_from", "Enter a date as dd/mm/yyyy"),
         (
