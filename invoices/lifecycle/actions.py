@@ -76,12 +76,17 @@ SPECS: dict[Action, ActionSpec] = {
     Action.SETTLE: ActionSpec(
         Action.SETTLE,
         "settled",
-        gettext_lazy("Mark as settled"),
+        gettext_lazy("Mark as settled…"),
         "document.settle",
+        confirm=True,  # it changes what the client owes: never one click
         style="success",
     ),
     Action.UNSETTLE: ActionSpec(
-        Action.UNSETTLE, "unsettled", gettext_lazy("Mark as unsettled"), "document.unsettle"
+        Action.UNSETTLE,
+        "unsettled",
+        gettext_lazy("Mark as unsettled…"),
+        "document.unsettle",
+        confirm=True,
     ),
 }
 

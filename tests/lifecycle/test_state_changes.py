@@ -227,10 +227,14 @@ def test_an_invalid_cancel_without_javascript_shows_the_form_again(manager, fina
 
 
 def test_settling_and_unsettling_an_invoice(manager, final_invoice):
-    settled = manager.post(doc_url(final_invoice, "settle"), headers=HTMX).content.decode()
+    settled = manager.post(
+        doc_url(final_invoice, "settle"), {"confirm": "1"}, headers=HTMX
+    ).content.decode()
     assert sandbox_doc(final_invoice.id).status == "settled"
     assert 'data-status="settled"' in settled and 'id="action-unsettle"' in settled
-    final = manager.post(doc_url(final_invoice, "unsettle"), headers=HTMX).content.decode()
+    final = manager.post(
+        doc_url(final_invoice, "unsettle"), {"confirm": "1"}, headers=HTMX
+    ).content.decode()
     assert sandbox_doc(final_invoice.id).status == "final"
     assert 'data-status="final"' in final
     outcomes = AuditEntry.objects.filter(action__in=["document.settle", "document.unsettle"])
@@ -238,6 +242,15 @@ def test_settling_and_unsettling_an_invoice(manager, final_invoice):
         ("document.settle", "ok"),
         ("document.unsettle", "ok"),
     ]
+
+
+def test_settling_asks_first_and_a_post_without_the_confirmation_changes_nothing(
+    manager, final_invoice
+):
+    html = manager.get(doc_url(final_invoice, "settle"), headers=HTMX).content.decode()
+    assert 'id="lifecycle-confirm"' in html and 'id="confirm-settle"' in html
+    manager.post(doc_url(final_invoice, "settle"), headers=HTMX)
+    assert sandbox_doc(final_invoice.id).status == "final"
 
 
 # ---- the cancel rule: sent or older than today -> credit note --------------------------------
