@@ -66,7 +66,7 @@ class PtDateInput(forms.TextInput):
                 "inputmode": "numeric",
                 "autocomplete": "off",
                 "size": 10,
-                "data-datepicker": "",
+                "data-datepicker": _("Choose a date"),
                 **(attrs or {}),
             }
         )

@@ -90,8 +90,10 @@ def _render_entry(
     problems: list[str],
     submission: Submission | None = None,
     notices: list[str] | None = None,
+    focus: str = "",
 ) -> HttpResponse:
     context: dict[str, Any] = {
+        "focus_id": _focus_id(entry, focus),
         "account": account,
         "nav": "create",
         "entry": entry,
@@ -104,6 +106,19 @@ def _render_entry(
     }
     template = FORM_TEMPLATE if _wants_fragment(request) else PAGE_TEMPLATE
     return _private(render(request, template, context))
+
+
+def _focus_id(entry: DocumentEntry, focus: str) -> str:
+    """The id of the field where the clerk continues after a re-render (app.js focuses it):
+    the new line's first field, the add-line button after a removal, or the field after the
+    client's when a suggestion was picked."""
+    if focus == "new_line" and entry.items.forms:
+        return entry.items.forms[-1].visible_fields()[0].id_for_label or ""
+    if focus == "add_line":
+        return "add-line"
+    if focus == "after_client":
+        return entry.form["client_email"].id_for_label or ""
+    return ""
 
 
 def _created_response(
@@ -168,12 +183,16 @@ def document_create(request: HttpRequest, account_slug: str) -> HttpResponse:
 
     raw = RawEntry.from_post(request.POST)
     notices: list[str] = []
+    focus = ""
     if "add_line" in request.POST:
         raw.add_line(default_tax_name(taxes))
+        focus = "new_line"
     elif "remove_line" in request.POST:
         raw.remove_line(request.POST["remove_line"])
+        focus = "add_line"
     elif "pick_client" in request.POST:
         notices += _pick_client(account, raw, request.POST["pick_client"])
+        focus = "after_client"
     elif "refresh_taxes" in request.POST:
         if not problems:
             notices.append(_("The tax list was refreshed from InvoiceXpress."))
@@ -182,7 +201,7 @@ def document_create(request: HttpRequest, account_slug: str) -> HttpResponse:
     # Anything else (a line added or removed, a client picked, Enter pressed in a field)
     # re-renders what was typed, without checking it yet.
     entry = DocumentEntry(sequences=sequences, taxes=taxes, raw=raw)
-    return _render_entry(request, account, entry, problems=problems, notices=notices)
+    return _render_entry(request, account, entry, problems=problems, notices=notices, focus=focus)
 
 
 def _document_create_get(
