@@ -1,0 +1,93 @@
+"""An accessibility scan (axe-core, run in the browser) of every page, as a clerk and as a
+manager, in English and in Portuguese: no serious or critical finding."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+
+from tests.documents.helpers import make_document
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).resolve().parents[1] / "fixtures" / "axe-core" / "axe.min.js"
+SCAN = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => ({id: v.id, impact: v.impact, help: v.help,
+                  nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ") + " :: " + (n.any[0] && n.any[0].message || "") + " :: " + n.html.slice(0, 120))}));
+}"""
+
+
+def pages(draft_id: int, final_id: int, role: str) -> list[str]:
+    company = "/c/acme"
+    common = [
+        "/",
+        f"{company}/documents/",
+        f"{company}/documents/?status=draft&page=1",
+        f"{company}/documents/invoices/{draft_id}/",
+        f"{company}/documents/invoices/{final_id}/",
+        f"{company}/documents/new/",
+        f"{company}/documents/new/?type=credit_notes&owner={final_id}",
+        f"{company}/sequences/",
+        "/sequences/",
+        f"{company}/saft/",
+        "/saft/",
+    ]
+    if role == "manager":
+        common += [
+            f"{company}/documents/invoices/{draft_id}/finalize/",
+            f"{company}/documents/invoices/{final_id}/settle/",
+            f"{company}/documents/invoices/{final_id}/cancel/",
+            f"{company}/documents/finalize/",
+            f"{company}/audit/",
+        ]
+    return common
+
+
+@pytest.mark.parametrize("language", ["en", "pt-pt"])
+def test_no_page_has_a_serious_or_critical_accessibility_finding(live_company, login, language):
+    cache.clear()
+    draft = make_document(live_company.sandbox, status="draft", number=None)
+    final = make_document(live_company.sandbox, status="final", number=7)
+    findings: dict[str, list] = {}
+    for role in ("clerk", "manager"):
+        page = login(getattr(live_company, role))
+        page.context.add_cookies(
+            [
+                {
+                    "name": settings.LANGUAGE_COOKIE_NAME,
+                    "value": language,
+                    "url": live_company.live_server.url,
+                }
+            ]
+        )
+        for path in pages(draft.pk, final.pk, role):
+            response = page.goto(f"{live_company.live_server.url}{path}")
+            assert response.status == 200, (role, path, response.status)
+            assert page.locator("html").get_attribute("lang") == language
+            page.add_script_tag(path=str(AXE))
+            found = page.evaluate(SCAN)
+            if found:
+                findings[f"{role} {path}"] = found
+    # Logged out: the login page.
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.LANGUAGE_COOKIE_NAME,
+                "value": language,
+                "url": live_company.live_server.url,
+            }
+        ]
+    )
+    page.goto(f"{live_company.live_server.url}/accounts/login/")
+    page.add_script_tag(path=str(AXE))
+    if found := page.evaluate(SCAN):
+        findings["anonymous /accounts/login/"] = found
+    assert findings == {}, json.dumps(findings, indent=1, ensure_ascii=False)
