@@ -157,7 +157,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "object-src": [NONE],
         "base-uri": [SELF],
-        "form-action": [SELF, *([OIDC_OP_AUTHORIZATION_ENDPOINT] if IXPORTAL_OIDC_ENABLED else [])],
+        # Office sign-in leaves by a link (a navigation), never a form: 'self' is enough.
+        "form-action": [SELF],
         "frame-ancestors": [NONE],
     }
 }
