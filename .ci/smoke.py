@@ -7,7 +7,7 @@ created and dropped here) and Redis. Then, as in production:
   manage.py check --deploy   (0 warnings, or fail)
   manage.py migrate
   manage.py collectstatic    (whitenoise's compressed manifest storage, into a temp dir)
-  gunicorn -c gunicorn.conf.py ixportal.wsgi on 127.0.0.1
+  gunicorn -c deploy/gunicorn.conf.py ixportal.wsgi on 127.0.0.1
 
 and the login page must answer 200 through the "proxy" headers with its security headers,
 every stylesheet and script it links must answer 200, plain http must redirect to https,
@@ -198,7 +198,7 @@ def main() -> None:
             "GUNICORN_ERROR_LOG": str(tmp / "error.log"),
         }
         server = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "-c", "gunicorn.conf.py", "ixportal.wsgi"],
+            [PYTHON, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "ixportal.wsgi"],
             cwd=ROOT,
             env=server_env,
         )

@@ -1,5 +1,7 @@
-"""gunicorn settings for ixportal: `gunicorn ixportal.wsgi` reads this file from the
-repository root (or pass `-c gunicorn.conf.py`). Every value can be overridden from the
+"""gunicorn settings for ixportal: `gunicorn -c deploy/gunicorn.conf.py ixportal.wsgi`.
+
+Not at the repository root on purpose: gunicorn would load it for every server started
+there (the sandbox's and the benchmark's too). Every value can be overridden from the
 environment (GUNICORN_*), so one file serves a laptop, CI's smoke test and production.
 
 A request mostly waits on InvoiceXpress (100 ms to seconds per call) and spends a few ms
@@ -10,6 +12,12 @@ workers x threads x hosts must stay under the server's max_connections.
 
 import multiprocessing
 import os
+from pathlib import Path
+
+import environ
+
+# The same optional .env the Django settings read (the real environment wins).
+environ.Env.read_env(Path(__file__).resolve().parent.parent / ".env")
 
 
 def _int(name: str, default: int) -> int:
