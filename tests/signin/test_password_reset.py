@@ -39,6 +39,10 @@ def test_with_email_the_reset_mail_is_sent_and_its_link_works(client, cast, sett
     assert done.status_code == 302
     cast.viewer.refresh_from_db()
     assert cast.viewer.check_password("a-new-long-passphrase")
+    assert b"Your new password is set." in client.get(done["Location"]).content
+    # The link works once.
+    again = client.get(link, follow=True)
+    assert b'id="reset-link-invalid"' in again.content
 
 
 def test_an_unknown_address_gets_the_same_answer_and_no_mail(client, cast, settings):
