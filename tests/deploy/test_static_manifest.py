@@ -56,3 +56,13 @@ def test_the_login_page_renders_hashed_urls_from_the_manifest(collected, client)
     html = response.content.decode()
     assert "/static/vendor/bootstrap/bootstrap.bundle.min." in html
     assert 'bootstrap.bundle.min.js"' not in html  # the hashed name, not the plain one
+
+
+def test_the_500_page_renders_even_without_a_manifest(tmp_path, rf):
+    from django.views.defaults import server_error
+
+    # The failure this page most needs to survive: a missing or stale static manifest.
+    with override_settings(STATIC_ROOT=tmp_path, STORAGES=MANIFEST_STORAGE, DEBUG=False):
+        response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert b"Something went wrong" in response.content
