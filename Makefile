@@ -8,7 +8,7 @@ PORT ?= 8000
 DEMO_ENV := DEBUG=true IXPORTAL_SANDBOX=true IXPORTAL_SANDBOX_URL=http://$(HOST):$(PORT)/sandbox/
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint format bench chromium venv clean
+.PHONY: demo test lint format bench chromium venv clean smoke
 
 venv: $(STAMP)
 
@@ -49,6 +49,10 @@ lint: venv
 format: venv
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# The production path under gunicorn with DEBUG off, on PostgreSQL (see .ci/smoke.py).
+smoke: venv
+	$(PY) .ci/smoke.py
 
 bench: venv
 	$(PY) bench/run.py

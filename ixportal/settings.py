@@ -4,9 +4,11 @@ Every value has a default that lets `make demo` run from a clean clone; producti
 DEBUG off, which makes SECRET_KEY and IXPORTAL_ENCRYPTION_KEYS mandatory.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -55,6 +57,42 @@ IXPORTAL_BULK_FINALIZE_SECONDS = env.int("IXPORTAL_BULK_FINALIZE_SECONDS", defau
 IXPORTAL_SAFT_POLL_SECONDS = env.int("IXPORTAL_SAFT_POLL_SECONDS", default=5)
 IXPORTAL_SAFT_MAX_WAIT_SECONDS = env.int("IXPORTAL_SAFT_MAX_WAIT_SECONDS", default=15 * 60)
 
+# Office sign-in (OpenID Connect): on when OIDC_RP_CLIENT_ID is set. Endpoints come from the
+# provider's discovery document (https://ISSUER/.well-known/openid-configuration).
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+IXPORTAL_OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+IXPORTAL_OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="your office account")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+# Optional: without it the ID token's claims (email) are used and no userinfo call is made.
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
+# A sign-in that matches no user is refused unless this is on; a created user has no company.
+OIDC_CREATE_USER = env.bool("OIDC_CREATE_USER", default=False)
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10.0)
+OIDC_USE_PKCE = True
+OIDC_EXEMPT_URLS: list[str] = []
+if IXPORTAL_OIDC_ENABLED:
+    _missing = [
+        name
+        for name in (
+            "OIDC_RP_CLIENT_SECRET",
+            "OIDC_OP_ISSUER",
+            "OIDC_OP_AUTHORIZATION_ENDPOINT",
+            "OIDC_OP_TOKEN_ENDPOINT",
+            "OIDC_OP_JWKS_ENDPOINT",
+        )
+        if not globals()[name]
+    ]
+    if _missing:
+        raise ImproperlyConfigured(
+            f"OIDC_RP_CLIENT_ID is set, so office sign-in is on: also set {', '.join(_missing)}."
+        )
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -66,6 +104,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "template_partials",
+    "csp",
+    "axes",
+    "mozilla_django_oidc",
+    "signin",
     "invoices",
     "saft",
     "sandbox",
@@ -81,8 +123,46 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Axes first: it refuses a locked username + address before any backend checks a password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+if IXPORTAL_OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("signin.oidc.OfficeOIDCBackend")
+
+# Login throttling (django-axes), kept in the database so every host sees the same lock.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no start-up banner on every manage.py run; lockouts are still logged
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_CALLABLE = "signin.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "signin.addresses.client_ip"
+# How many reverse proxies in front of gunicorn append to X-Forwarded-For (0: none, use
+# the socket address). With nginx in front: 1.
+IXPORTAL_TRUSTED_PROXIES = env.int("IXPORTAL_TRUSTED_PROXIES", default=0)
+
+# Content-Security-Policy (django-csp): nothing inline, nothing from elsewhere. img-src
+# allows data: for Bootstrap's own SVG icons (select arrows, close buttons) in its CSS.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        # Office sign-in leaves by a link (a navigation), never a form: 'self' is enough.
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 ROOT_URLCONF = "ixportal.urls"
 
@@ -97,6 +177,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "invoices.context_processors.companies",
+                "signin.context_processors.sign_in_options",
             ],
         },
     },
@@ -138,7 +219,7 @@ USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "media/"  # never served publicly: files go out through access-checked views
@@ -152,12 +233,44 @@ STORAGES = {
     },
 }
 
+# HTTPS behind a reverse proxy. The proxy terminates TLS and says so in a header, e.g.
+# SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https (the proxy must overwrite it).
+_proxy_ssl_header = env.list("SECURE_PROXY_SSL_HEADER", default=[])
+if _proxy_ssl_header and len(_proxy_ssl_header) != 2:
+    raise ImproperlyConfigured(
+        "SECURE_PROXY_SSL_HEADER takes HEADER,VALUE, e.g. HTTP_X_FORWARDED_PROTO,https."
+    )
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header) or None
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+
+# A working day; signing in again the next morning is the office's norm.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600  # the language a person picked outlives the browser session
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Every cookie says SameSite (the messages cookie follows the session's). Lax, not Strict:
+# the office sign-in comes back from the provider as a top-level GET that needs the session.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+
+# E-mail (password reset) from EMAIL_URL, e.g. smtp+tls://user:password@mail.example.pt:587.
+# Without it no mail is sent: the "forgot password" link is hidden and the reset page
+# says to ask an administrator.
+IXPORTAL_EMAIL_ENABLED = bool(env.str("EMAIL_URL", default=""))
+if IXPORTAL_EMAIL_ENABLED:
+    globals().update(env.email_url("EMAIL_URL"))
+    EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ixportal <ixportal@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LOGGING = {
     "version": 1,

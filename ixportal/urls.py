@@ -11,6 +11,9 @@ admin.site.site_title = "ixportal"
 
 urlpatterns = [
     path("favicon.ico", favicon),
+    # signin first: its password_reset (which knows whether e-mail is configured) and the
+    # office sign-in views; Django's auth views serve the rest of accounts/.
+    path("accounts/", include("signin.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     # set_language: POST language + next; the choice lives in Django's language cookie.
     path("i18n/", include("django.conf.urls.i18n")),

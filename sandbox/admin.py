@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 
 from sandbox.models import (
@@ -14,12 +15,24 @@ from sandbox.models import (
 )
 
 
+def register_when_sandbox_is_on(*models):
+    """admin.register, but only while the sandbox is on (IXPORTAL_SANDBOX): a production
+    admin has no pages for the stand-in's fake companies, documents and fault switches."""
+
+    def register(model_admin):
+        if settings.IXPORTAL_SANDBOX:
+            admin.site.register(models, model_admin)
+        return model_admin
+
+    return register
+
+
 class SandboxTaxInline(admin.TabularInline):
     model = SandboxTax
     extra = 0
 
 
-@admin.register(SandboxAccount)
+@register_when_sandbox_is_on(SandboxAccount)
 class SandboxAccountAdmin(admin.ModelAdmin):
     list_display = [
         "account_name",
@@ -74,7 +87,7 @@ class SandboxLineInline(admin.TabularInline):
     extra = 0
 
 
-@admin.register(SandboxDocument)
+@register_when_sandbox_is_on(SandboxDocument)
 class SandboxDocumentAdmin(admin.ModelAdmin):
     list_display = [
         "pk",
@@ -99,34 +112,34 @@ class SandboxSequenceCounterInline(admin.TabularInline):
     extra = 0
 
 
-@admin.register(SandboxSequence)
+@register_when_sandbox_is_on(SandboxSequence)
 class SandboxSequenceAdmin(admin.ModelAdmin):
     list_display = ["serie", "account", "is_default", "registering_until"]
     list_filter = ["account"]
     inlines = [SandboxSequenceCounterInline]
 
 
-@admin.register(SandboxClient)
+@register_when_sandbox_is_on(SandboxClient)
 class SandboxClientAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "fiscal_id", "country", "account"]
     list_filter = ["account"]
     search_fields = ["name", "code", "fiscal_id"]
 
 
-@admin.register(SandboxItem)
+@register_when_sandbox_is_on(SandboxItem)
 class SandboxItemAdmin(admin.ModelAdmin):
     list_display = ["name", "unit_price", "unit", "tax", "account"]
     list_filter = ["account"]
     search_fields = ["name"]
 
 
-@admin.register(SandboxPdf)
+@register_when_sandbox_is_on(SandboxPdf)
 class SandboxPdfAdmin(admin.ModelAdmin):
     list_display = ["document", "second_copy", "calls", "created_at"]
     raw_id_fields = ["document"]
 
 
-@admin.register(SandboxSaftExport)
+@register_when_sandbox_is_on(SandboxSaftExport)
 class SandboxSaftExportAdmin(admin.ModelAdmin):
     list_display = ["account", "year", "month", "calls", "created_at"]
     list_filter = ["account"]

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import ipaddress
+from urllib.parse import urlsplit
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +23,41 @@ class Role(models.TextChoices):
     def allows(self, needed: Role) -> bool:
         """True when this role is `needed` or above it (manager > clerk > viewer)."""
         return self.rank >= Role(needed).rank
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def plain_http_refusal(base_url: str) -> str:
+    """Why `base_url` may not be used, or "" when it may.
+
+    The API key travels in the query string, so plain http would send it in cleartext.
+    http is allowed only where nothing leaves the machine or it is the stand-in: a loopback
+    host while DEBUG is on, or the configured sandbox URL.
+    """
+    if not base_url:
+        return ""
+    parts = urlsplit(base_url)
+    if parts.scheme == "https":
+        return ""
+    if parts.scheme == "http":
+        if base_url.startswith(settings.IXPORTAL_SANDBOX_URL.rstrip("/")):
+            return ""
+        if settings.DEBUG and _is_loopback(parts.hostname or ""):
+            return ""
+    return str(
+        _(
+            "The base URL must start with https://: the API key travels in it and plain "
+            "http would send it in cleartext (http is only accepted for the sandbox, or "
+            "for this machine while DEBUG is on)."
+        )
+    )
 
 
 class AccountQuerySet(models.QuerySet):
@@ -58,6 +97,12 @@ class Account(models.Model):
 
     def __repr__(self) -> str:  # never the key
         return f"<Account {self.slug}>"
+
+    def clean(self) -> None:
+        super().clean()
+        refusal = plain_http_refusal(self.base_url)
+        if refusal:
+            raise ValidationError({"base_url": refusal})
 
     @property
     def api_base_url(self) -> str:

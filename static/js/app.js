@@ -211,4 +211,21 @@ htmx.onLoad((content) => {
       box.focus();
     });
   });
+// Trigger filters without eval: the Content-Security-Policy has no 'unsafe-eval', so
+// htmx's `[expression]` filters are off (allowEval: false) and these hooks do their job.
+// Cancelling in htmx:confirm drops that one request; an `every Ns` poll keeps its timer.
+document.addEventListener("htmx:confirm", (event) => {
+  const elt = event.detail.elt;
+  const trigger = event.detail.triggeringEvent;
+  // data-poll-when-visible: a poll asks the server only while the tab is visible.
+  if (elt.hasAttribute("data-poll-when-visible") && document.visibilityState !== "visible") {
+    event.preventDefault();
+    return;
+  }
+  // data-ignore-change-from-live-search: a live search box sends on input (debounced);
+  // its change event on blur would send the same query again.
+  if (elt.hasAttribute("data-ignore-change-from-live-search") && trigger && trigger.type === "change"
+      && trigger.target instanceof Element && trigger.target.hasAttribute("data-live-search")) {
+    event.preventDefault();
+  }
 });

@@ -13,7 +13,7 @@ from sandbox import faults
 from sandbox.models import SandboxAccount, SandboxPdf
 from tests.lifecycle.helpers import HTMX, create_draft, doc_url
 
-TRIGGER = "hx-trigger=\"every 2s [document.visibilityState === 'visible']\""
+TRIGGER = 'hx-trigger="every 2s" data-poll-when-visible'
 
 
 @pytest.fixture

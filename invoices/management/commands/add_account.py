@@ -2,6 +2,7 @@ import os
 import sys
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.text import slugify
@@ -62,7 +63,11 @@ class Command(BaseCommand):
         account.account_name = options["account_name"]
         account.api_key = options["api_key"]
         account.base_url = options["base_url"]
-        account.full_clean()
+        try:
+            account.full_clean()
+        except ValidationError as exc:
+            # The transaction rolls back: a refused URL leaves no half-made account behind.
+            raise CommandError(" ".join(exc.messages)) from None
         account.save()
         for user, role in members:
             Membership.objects.update_or_create(user=user, account=account, defaults={"role": role})
