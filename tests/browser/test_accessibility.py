@@ -14,6 +14,13 @@ from tests.documents.helpers import make_document
 
 pytestmark = pytest.mark.browser
 
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    # axe is injected as a script the pages' Content-Security-Policy rightly refuses.
+    return {**browser_context_args, "bypass_csp": True}
+
+
 AXE = Path(__file__).resolve().parents[1] / "fixtures" / "axe-core" / "axe.min.js"
 SCAN = """async () => {
   const result = await axe.run(document, {resultTypes: ["violations"]});

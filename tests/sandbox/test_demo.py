@@ -69,14 +69,16 @@ def test_it_prints_the_address_it_really_serves(demo, settings):
     original = settings.IXPORTAL_SANDBOX_URL
     settings.IXPORTAL_SANDBOX_URL = "http://127.0.0.1:8021/sandbox/"
     out = io.StringIO()
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", "--force", stdout=out)
     assert "Dashboard: http://127.0.0.1:8021/ " in out.getvalue()
     assert "8000" not in out.getvalue()
     assert Account.objects.get(slug=COMPANIES[0].slug).base_url.startswith(
         "http://127.0.0.1:8021/sandbox/"
     )
     settings.IXPORTAL_SANDBOX_URL = original
-    call_command("load_demo", stdout=io.StringIO())  # the other tests' accounts point back
+    call_command(
+        "load_demo", "--force", stdout=io.StringIO()
+    )  # the other tests' accounts point back
 
 
 def test_it_makes_a_few_hundred_documents_of_every_type_and_status(demo):
