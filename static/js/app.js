@@ -211,6 +211,8 @@ htmx.onLoad((content) => {
       box.focus();
     });
   });
+});
+
 // Trigger filters without eval: the Content-Security-Policy has no 'unsafe-eval', so
 // htmx's `[expression]` filters are off (allowEval: false) and these hooks do their job.
 // Cancelling in htmx:confirm drops that one request; an `every Ns` poll keeps its timer.
