@@ -55,11 +55,16 @@ def max_wait() -> float:
 
 
 def rule() -> tuple[float, float]:
-    """(emission interval, tolerance) in seconds, from the settings."""
+    """(emission interval, tolerance) in seconds, from the settings.
+
+    GCRA lets at most 1 + (span + tolerance) / interval requests through in any span: with
+    these values that is budget - 1 per window, one unit kept back for network jitter
+    between the moment a request is allowed and the moment it arrives.
+    """
     budget = settings.IXPORTAL_UPSTREAM_BUDGET_PER_MINUTE
     burst = settings.IXPORTAL_UPSTREAM_BURST
     window = settings.IXPORTAL_UPSTREAM_BUDGET_WINDOW_SECONDS
-    interval = window / (budget - burst)
+    interval = window / (budget - burst - 1)
     return interval, (burst - 1) * interval
 
 
