@@ -48,6 +48,18 @@ def waiting_as_a_job() -> Iterator[None]:
         _job_wait.reset(token)
 
 
+def patiently(lines: Iterator[str]) -> Iterator[str]:
+    """A streamed answer that fetches as it goes (the CSV export): once the first bytes are
+    out, waiting for budget like a job beats breaking the file off half-way."""
+    while True:
+        with waiting_as_a_job():
+            try:
+                line = next(lines)
+            except StopIteration:
+                return
+        yield line
+
+
 def max_wait() -> float:
     if _job_wait.get():
         return settings.IXPORTAL_UPSTREAM_JOB_WAIT_SECONDS
