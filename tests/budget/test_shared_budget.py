@@ -67,7 +67,9 @@ def test_two_processes_share_one_budget_and_pages_answer_within_their_wait(
 
     arrivals = [
         at.timestamp()
-        for at in SandboxRequest.objects.filter(account=live_company.sandbox).values_list("at", flat=True)
+        for at in SandboxRequest.objects.filter(account=live_company.sandbox).values_list(
+            "at", flat=True
+        )
     ]
     busiest = max(sum(1 for t in arrivals if start <= t < start + WINDOW) for start in arrivals)
     assert busiest <= BUDGET, (busiest, calls)

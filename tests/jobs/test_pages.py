@@ -37,7 +37,7 @@ def test_a_finished_jobs_progress_bar_stops_polling_and_says_so(client, cast, jo
     html = response.content.decode()
     assert "hx-trigger" not in html and "2 of 2" in html
     assert 'data-outcome="finalized"' in html and 'data-outcome="refused"' in html
-    assert response.headers["HX-Trigger"] == '{"jobFinished": {"job": %d}}' % job.pk
+    assert response.headers["HX-Trigger"] == f'{{"jobFinished": {{"job": {job.pk}}}}}'
 
 
 def test_the_jobs_page_shows_who_what_and_each_item(client, cast, job):
@@ -46,7 +46,7 @@ def test_the_jobs_page_shows_who_what_and_each_item(client, cast, job):
     )
     client.force_login(cast.viewer)
     html = client.get(f"/c/acme/jobs/{job.pk}/").content.decode()
-    assert "Finalize drafts #%d" % job.pk in html and "manager" in html
+    assert f"Finalize drafts #{job.pk}" in html and "manager" in html
     assert 'data-item-key="11" data-outcome="finalized"' in html and "FT 2026/1" in html
     assert 'data-item-key="12" data-outcome="pending"' in html
     assert 'hx-trigger="jobFinished from:body"' in html

@@ -8,8 +8,6 @@ from __future__ import annotations
 import signal
 from collections import Counter
 
-import pytest
-
 from invoices.models import AuditEntry, Job
 from saft.models import SaftExport
 from saft.periods import Period
@@ -19,14 +17,14 @@ from sandbox.models import SandboxDocument, SandboxRequest
 from tests.jobs.workers import database_queue, wait_for, worker, worker_log
 from tests.lifecycle.helpers import create_draft
 
-
 DRAFTS = 50
 
 
 def finalize_puts() -> Counter:
     return Counter(
-        SandboxRequest.objects.filter(method="PUT", path__endswith="/change-state.json")
-        .values_list("path", flat=True)
+        SandboxRequest.objects.filter(
+            method="PUT", path__endswith="/change-state.json"
+        ).values_list("path", flat=True)
     )
 
 
@@ -86,7 +84,9 @@ def test_saft_exports_reach_ready_with_only_a_worker_running(live_company, setti
     world.sandbox.saft_pending_calls = 1  # one "still generating" answer, then the file
     world.sandbox.save()
     database_queue(settings)
-    export = export_queue(account=world.account, user=world.manager, period=Period.last_closed()).export
+    export = export_queue(
+        account=world.account, user=world.manager, period=Period.last_closed()
+    ).export
     assert export.is_pending
     with worker(tmp_path, "saft"):
         wait_for(

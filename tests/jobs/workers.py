@@ -90,7 +90,9 @@ def worker(log_dir: Path, name: str, **extra: str) -> Iterator[subprocess.Popen]
         log.close()
 
 
-def wait_for(condition: Callable[[], bool], *, timeout: float, what: str, poll: float = 0.01) -> None:
+def wait_for(
+    condition: Callable[[], bool], *, timeout: float, what: str, poll: float = 0.01
+) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
@@ -100,5 +102,3 @@ def wait_for(condition: Callable[[], bool], *, timeout: float, what: str, poll: 
 
 def worker_log(log_dir: Path) -> str:
     return "\n".join(p.read_text() for p in sorted(log_dir.glob("worker-*.log")))
-
-
