@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from invoices.jobs.models import Job, JobItem
+from invoices.jobs.models import Job
 from invoices.upstream_budget import waiting_as_a_job
 
 logger = logging.getLogger(__name__)
@@ -164,7 +164,3 @@ def periodic_run() -> dict[str, str]:
         finally:
             close_old_connections()
     return done
-
-
-def job_items(job: Job) -> list[JobItem]:
-    return list(job.items.all())

@@ -25,7 +25,7 @@ def test_a_running_jobs_progress_bar_polls_itself(client, cast, job):
     html = client.get(f"/c/acme/jobs/{job.pk}/progress/", headers=HTMX).content.decode()
     assert html.lstrip().startswith(f'<div id="job-{job.pk}-progress"')
     assert f'hx-get="/c/acme/jobs/{job.pk}/progress/"' in html and "hx-trigger=" in html
-    assert 'hx-swap="outerHTML"' in html and "1 of 2" in html and "width: 50%" in html
+    assert 'hx-swap="outerHTML"' in html and "1 of 2" in html and 'value="1" max="2"' in html
 
 
 def test_a_finished_jobs_progress_bar_stops_polling_and_says_so(client, cast, job):
