@@ -22,6 +22,7 @@ from invoices.jobs.models import PeriodicSlot
 logger = logging.getLogger(__name__)
 
 SLOT = "periodic"
+KEEP_TICKS = dt.timedelta(hours=1)
 
 
 def interval() -> dt.timedelta:
@@ -47,13 +48,17 @@ def tick_if_due() -> bool:
 
 
 def _tick_waiting(task_path: str) -> bool:
+    """Whether a tick still waits in the queue; finished ticks older than an hour are
+    deleted on the way (one every few seconds would otherwise fill the table)."""
     from django.apps import apps
 
     if not apps.is_installed("django_tasks_db"):
         return False
     from django_tasks_db.models import DBTaskResult
 
-    return DBTaskResult.objects.ready().filter(task_path=task_path).exists()
+    ticks = DBTaskResult.objects.filter(task_path=task_path)
+    ticks.finished().filter(finished_at__lt=timezone.now() - KEEP_TICKS).delete()
+    return ticks.ready().exists()
 
 
 def run_forever(stop: threading.Event) -> None:

@@ -63,6 +63,10 @@ def test_the_periodic_job_is_queued_once_per_interval_whatever_the_workers(db, s
     # Due again, but the earlier tick still waits for a worker: no pile-up.
     PeriodicSlot.objects.update(due_at=timezone.now())
     assert not scheduler.tick_if_due()
-    DBTaskResult.objects.update(status="SUCCESSFUL")
+    DBTaskResult.objects.update(
+        status="SUCCESSFUL", finished_at=timezone.now() - dt.timedelta(hours=2)
+    )
     PeriodicSlot.objects.update(due_at=timezone.now())
     assert scheduler.tick_if_due()
+    # Finished ticks do not pile up either: only the new one is left.
+    assert DBTaskResult.objects.get().status == "READY"
