@@ -18,11 +18,14 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+# The web server and one background worker (jobs, SAF-T exports); Ctrl-C stops both.
 demo: venv
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
 	$(DEMO_ENV) $(PY) manage.py load_demo
-	@echo "ixportal: http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	$(DEMO_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "ixportal: http://$(HOST):$(PORT)/  (Ctrl-C to stop the server and its worker)"
+	@$(DEMO_ENV) $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(DEMO_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Debian's chromium for the browser tests; never a browser download.
 chromium:

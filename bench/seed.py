@@ -3,7 +3,7 @@
 Run by bench/run.py in a subprocess, with the benchmark's environment (a throwaway SQLite
 file under /tmp); prints one JSON line: the API key, the company slug and a document to open.
 
-    python bench/seed.py <sandbox base url> <latency ms> <documents>
+    python bench/seed.py <sandbox base url> <latency ms> <documents> [<company slug>]
 """
 
 from __future__ import annotations
@@ -38,10 +38,10 @@ USERNAME = "bench"
 PASSWORD = "bench-password-not-secret"
 
 
-def seed(base_url: str, latency_ms: int, count: int) -> dict:
+def seed(base_url: str, latency_ms: int, count: int, slug: str = SLUG) -> dict:
     with transaction.atomic():
         sandbox = SandboxAccount.objects.create(
-            account_name=SLUG, company_name="Benchmark, Lda.", latency_ms=latency_ms
+            account_name=slug, company_name="Benchmark, Lda.", latency_ms=latency_ms
         )
         clients = SandboxClient.objects.bulk_create(
             SandboxClient(
@@ -94,16 +94,18 @@ def seed(base_url: str, latency_ms: int, count: int) -> dict:
         )
         account = Account.objects.create(
             name="Benchmark, Lda.",
-            slug=SLUG,
-            account_name=SLUG,
+            slug=slug,
+            account_name=slug,
             api_key=sandbox.api_key,
-            base_url=f"{base_url.rstrip('/')}/{SLUG}",
+            base_url=f"{base_url.rstrip('/')}/{slug}",
         )
-        user = get_user_model().objects.create_user(USERNAME, password=PASSWORD)
+        user = get_user_model().objects.filter(username=USERNAME).first()
+        if user is None:
+            user = get_user_model().objects.create_user(USERNAME, password=PASSWORD)
         Membership.objects.create(user=user, account=account, role=Role.VIEWER)
     return {
         "api_key": sandbox.api_key,
-        "slug": SLUG,
+        "slug": slug,
         "username": USERNAME,
         "password": PASSWORD,
         "document_id": documents[-1].pk,
@@ -111,4 +113,4 @@ def seed(base_url: str, latency_ms: int, count: int) -> dict:
 
 
 if __name__ == "__main__":
-    print(json.dumps(seed(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))))
+    print(json.dumps(seed(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), *sys.argv[4:5])))

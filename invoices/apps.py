@@ -11,3 +11,9 @@ class InvoicesConfig(AppConfig):
         from invoices.converters import UpstreamIdConverter
 
         register_converter(UpstreamIdConverter, "upstream_id")
+
+        from invoices.invoicexpress.client import set_budget
+        from invoices.upstream_budget import budget_from_settings
+
+        # Every upstream request, in every process, spends the account's shared budget.
+        set_budget(budget_from_settings())

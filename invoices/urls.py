@@ -15,6 +15,7 @@ urlpatterns = [
     path(f"{COMPANY}documents/", include("invoices.lifecycle.urls")),
     path(f"{COMPANY}sequences/", include("invoices.sequences.urls")),
     path(f"{COMPANY}audit/", include("invoices.audit.urls")),
+    path(f"{COMPANY}jobs/", include("invoices.jobs.urls")),
     # Across the user's companies (Account.objects.for_user).
     path("sequences/", sequence_views.sequence_overview, name="sequence_overview"),
 ]

@@ -183,6 +183,25 @@ def export_advance(
     return _archive(export, client, result.url, now=now)
 
 
+def advance_pending_exports() -> dict[str, int]:
+    """Advance every pending export once (the periodic job and `saft_poll` run this).
+
+    Safe from any number of workers at once: each export is asked about at most once per
+    poll interval, whoever asks. One bad export does not stop the others.
+    """
+    counts: dict[str, int] = {}
+    exports = SaftExport.objects.pending().select_related("account").order_by("requested_at")
+    # A list, not a cursor held open across slow upstream calls.
+    for export in list(exports):
+        try:
+            state = export_advance(export=export).state
+        except Exception:
+            logger.exception("SAF-T export #%s could not be advanced", export.pk)
+            state = "error"
+        counts[state] = counts.get(state, 0) + 1
+    return counts
+
+
 def _archive(
     export: SaftExport, client: InvoiceXpressClient, url: str, *, now: dt.datetime
 ) -> Advance:

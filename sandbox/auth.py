@@ -6,12 +6,13 @@ import hmac
 import time
 from functools import wraps
 
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from sandbox import faults
 from sandbox.locking import one_at_a_time
 from sandbox.loose import loosen_response
-from sandbox.models import FaultMode, SandboxAccount
+from sandbox.models import FaultMode, SandboxAccount, SandboxRequest
 from sandbox.responses import errors_response, not_found_page
 
 
@@ -24,6 +25,13 @@ def authenticate(account_name: str, api_key: str) -> SandboxAccount | None:
     if account is None or not hmac.compare_digest(account.api_key.encode(), api_key.encode()):
         return None
     return account
+
+
+def _count(request, account: SandboxAccount, account_name: str) -> None:
+    path = request.path.split(f"/{account_name}/", 1)[-1]
+    SandboxRequest.objects.create(
+        account=account, at=timezone.now(), method=request.method, path=path[:300]
+    )
 
 
 def sandbox_api(*methods: str):
@@ -43,6 +51,8 @@ def sandbox_api(*methods: str):
                 return not_found_page(request)
             with one_at_a_time():
                 account = authenticate(account_name, request.GET.get("api_key", ""))
+                if account is not None:
+                    _count(request, account, account_name)
             if account is None:
                 return unauthorized()
             if account.latency_ms:

@@ -39,6 +39,7 @@ from invoices.invoicexpress.document_types import DOCUMENT_TYPES, GETTABLE_TYPE_
 from invoices.invoicexpress.errors import InvoiceXpressError, NotFound
 from invoices.invoicexpress.records import Document, DocumentPage
 from invoices.templatetags.ix import STATUS_BADGES, atcud_meaning, pt_date, pt_number
+from invoices.upstream_budget import patiently
 
 UNIT_LABELS = dict(UNIT_CHOICES)
 
@@ -175,7 +176,9 @@ def document_export(request: HttpRequest, account_slug: str) -> HttpResponse:
     except document_csv.TooManyRows as exc:
         messages.error(request, exc.message)
         return HttpResponseRedirect(back)
-    response = StreamingHttpResponse(export.lines(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        patiently(export.lines()), content_type="text/csv; charset=utf-8"
+    )
     filename = f"{account.slug}-documents-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     patch_cache_control(response, private=True, no_store=True)

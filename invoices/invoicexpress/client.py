@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 import requests
 from django.conf import settings
@@ -48,6 +48,27 @@ logger = logging.getLogger(__name__)
 
 USER_AGENT = "ixportal/0.1 (+InvoiceXpress dashboard)"
 MAX_DOWNLOAD_BYTES = 200 * 1024 * 1024  # a SAF-T zip of a busy year stays well below
+
+
+class Budget(Protocol):
+    """The shared upstream budget every request passes through before it leaves.
+
+    `acquire(key)` returns when one request to the account `key` may go, or raises
+    `errors.Busy` (nothing sent). The implementation lives outside this package
+    (`invoices.upstream_budget`, installed by `InvoicesConfig.ready`), so the client knows
+    nothing of Redis, the database or who is waiting.
+    """
+
+    def acquire(self, key: str) -> None: ...
+
+
+_budget: Budget | None = None
+
+
+def set_budget(budget: Budget | None) -> None:
+    global _budget
+    _budget = budget
+
 
 _session_lock = threading.Lock()
 _session: requests.Session | None = None
@@ -119,6 +140,9 @@ class InvoiceXpressClient:
         self.backoff = settings.IXPORTAL_RETRY_BACKOFF if backoff is None else backoff
         self.session = session or shared_session()
         self.label = label or self.base_url
+        # The account's identity for the shared budget: its base URL names the
+        # InvoiceXpress account (never the key, which may rotate and must not be stored).
+        self.budget_key = self.base_url
         self.calls = 0  # upstream requests made by this client (for benchmarks and tests)
 
     @classmethod
@@ -174,6 +198,7 @@ class InvoiceXpressClient:
 
     @sensitive_variables("query", "url")
     def _send(self, method: str, url: str, query: list[tuple[str, Any]], body: Any) -> _Answer:
+        self._spend_budget()
         started = time.monotonic()
         self.calls += 1
         failure: Unreachable | None = None
@@ -217,6 +242,11 @@ class InvoiceXpressClient:
             raise failure
         self._log(method, url, response.status_code, started)
         return _Answer(response.status_code, text, response.headers.get("Content-Type", ""))
+
+    def _spend_budget(self) -> None:
+        """Every attempt (retries included) waits for the account's shared budget first."""
+        if _budget is not None:
+            _budget.acquire(self.budget_key)
 
     def _log(self, method: str, url: str, outcome: Any, started: float) -> None:
         # The path only: the query string carries the API key, and file links carry tokens.
@@ -440,8 +470,10 @@ class InvoiceXpressClient:
         """Fetch a file the service linked to (PDF, SAF-T zip), bounded in size.
 
         These links are signed URLs, maybe on another host: no API key is added. They may
-        still carry tokens, so they are never logged either.
+        still carry tokens, so they are never logged either. Counted in the budget all the
+        same: the file host may be InvoiceXpress itself.
         """
+        self._spend_budget()
         started = time.monotonic()
         self.calls += 1
         failure: Unreachable | None = None

@@ -72,6 +72,20 @@ class RateLimited(InvoiceXpressError):
     status = 429
 
 
+class Busy(RateLimited):
+    """Nothing was sent: this company's shared upstream budget is spent for the moment.
+
+    Raised by the budget the client is given (see `client.set_budget`), before a request
+    leaves, when a page would otherwise wait longer than it may. A kind of RateLimited, so
+    every place that handles a 429 (stop a batch, keep an export pending) handles it too.
+    """
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(
+            message or _("InvoiceXpress is busy for this company, try again in a few seconds.")
+        )
+
+
 class ServerError(_WithMessages):
     """5xx: the service failed (for SAF-T, 500 means the generation failed)."""
 

@@ -1,30 +1,33 @@
-"""Finalizing many drafts at once: every draft of a company, oldest first, and the chosen
-ones finalized one at a time, each outcome reported (and audited by `state_changes`).
+"""Finalizing many drafts at once, as a background job: every draft of a company, oldest
+first, and the chosen ones finalized one at a time by a worker, each outcome recorded on
+the job's items (and audited by `state_changes`), the whole selection with no time limit.
+
+Nothing twice: before each write the item is marked "started" (committed), so a run that
+takes the job over after its worker died reads that document again first and records a
+finalize that already happened instead of sending it again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from invoices.invoicexpress.document_types import GETTABLE_TYPE_PATHS
+from invoices.invoicexpress.errors import InvoiceXpressError
 from invoices.invoicexpress.records import Document
-from invoices.lifecycle.actions import Action, table_actions
+from invoices.jobs.models import Job, JobItem
+from invoices.jobs.runner import Lease, outcome_counts
+from invoices.jobs.services import job_start
+from invoices.lifecycle.actions import SPECS, Action, table_actions
 from invoices.lifecycle.pages import document_url
 from invoices.lifecycle.state_changes import document_change_state
-from invoices.models import Account
+from invoices.models import Account, AuditEntry
 
-# One run is one request: each write may wait IXPORTAL_READ_TIMEOUT (20 s), and a worker
-# killed by its timeout mid-write leaves no page and no trace of that write. So a run stops
-# starting new writes after settings.IXPORTAL_BULK_FINALIZE_SECONDS.
-DEFAULT_BUDGET_SECONDS = 20
 MAX_DRAFT_PAGES = 5  # 500 drafts; more than that and the page says the list is incomplete
 DRAFTS_PER_PAGE = 100
 
@@ -85,27 +88,6 @@ class BulkOutcome(StrEnum):
     SKIPPED = "skipped"  # no longer a draft (or not finalizable)
 
 
-@dataclass(frozen=True)
-class BulkRow:
-    document_id: int
-    outcome: BulkOutcome
-    draft: Document | None = None  # as listed before finalizing
-    document: Document | None = None  # after finalizing
-    message: str = ""
-
-
-@dataclass(frozen=True)
-class BulkRun:
-    rows: list[BulkRow]
-    out_of_time: bool = False  # the budget ran out: `left_for_next_run` were not attempted
-    left_for_next_run: tuple[int, ...] = ()
-    budget_seconds: float = DEFAULT_BUDGET_SECONDS
-
-
-def budget_seconds() -> float:
-    return settings.IXPORTAL_BULK_FINALIZE_SECONDS
-
-
 def series_key(doc: Document) -> tuple[str, str]:
     return (doc.type.name, doc.sequence_id)
 
@@ -120,118 +102,156 @@ def same_series(key: tuple[str, str], doc: Document) -> bool:
     return kind == key[0] and (sequence_id == key[1] or not sequence_id or not key[1])
 
 
-def bulk_finalize(
-    *,
-    account: Account,
-    user: Any,
-    drafts: Drafts,
-    selected: Iterable[int],
-    started: float | None = None,
-) -> BulkRun:
-    """Finalize the selected drafts one at a time, oldest first, and say how each went.
+def draft_data(doc: Document) -> dict[str, Any]:
+    """What a job item keeps of its draft: enough to show it and to know its series."""
+    return {
+        "type": doc.type.path,
+        "kind": doc.type.name,
+        "label": f"{doc.type.label} {doc.id}",
+        "sequence_id": doc.sequence_id,
+        "date": doc.date.isoformat() if doc.date else "",
+        "client": doc.client.name if doc.client else "",
+    }
+
+
+def finalized_data(doc: Document | None) -> dict[str, Any]:
+    if doc is None:
+        return {}
+    return {"number": doc.display_number, "atcud": doc.atcud or "", "type": doc.type.path}
+
+
+def bulk_finalize_start(
+    *, account: Account, user: Any, drafts: Drafts, selected: Iterable[int]
+) -> Job:
+    """A job finalizing the selected drafts, in finalize order (ids no longer listed last)."""
+    wanted = set(selected)
+    chosen = [d for d in drafts.documents if d.id in wanted]  # already in finalize order
+    listed = {d.id for d in chosen}
+    items = [(str(d.id), draft_data(d)) for d in chosen]
+    items += [(str(i), {"label": str(i)}) for i in sorted(wanted - listed)]
+    return job_start(account=account, user=user, kind=Job.Kind.BULK_FINALIZE, items=items)
+
+
+def bulk_finalize_run(job: Job, lease: Lease) -> dict[str, int]:
+    """The job's body: finalize every pending item, oldest first, one at a time.
 
     A refusal or an unknown outcome holds back the later drafts of the same type and series:
     finalizing one of them would date the series past the failed draft, which InvoiceXpress
-    would then refuse for good. Other series go on. A 401, a 429 or an unreachable service
-    stops the batch (the rest would fail the same way). Once `budget_seconds()` have passed
-    since `started` (a `time.monotonic()` reading; default now) no new write is started.
-    Whatever is not tried is reported as not attempted, with the reason.
+    would then refuse for good. Other series go on. A 401, an unreachable service or a 429
+    that outlasted its retries stops the batch (the rest would fail the same way); what is
+    not tried is recorded as not attempted, with the reason.
     """
-    budget = budget_seconds()
-    deadline = (time.monotonic() if started is None else started) + budget
-    wanted = set(selected)
-    chosen = [d for d in drafts.documents if d.id in wanted]  # already in finalize order
-    rows: list[BulkRow] = []
+    account = job.account
+    user = job.started_by
+    items = list(job.items.all())
+    for item in items:
+        if item.outcome == JobItem.STARTED:
+            _recognise(job, lease, item)
+    pending = [i for i in items if i.outcome == JobItem.PENDING]
+    if not pending:
+        return outcome_counts(job)
+    try:
+        drafts = list_drafts(account)
+    except InvoiceXpressError as exc:
+        for item in pending:
+            item.record(BulkOutcome.NOT_ATTEMPTED, message=exc.message)
+        return outcome_counts(job)
+    by_id = {d.id: d for d in drafts.documents}
+    held: list[tuple[tuple[str, str], str]] = [
+        ((i.data.get("kind", ""), i.data.get("sequence_id", "")), i.data.get("label", i.key))
+        for i in items
+        if i.outcome in (BulkOutcome.REFUSED, BulkOutcome.UNKNOWN)
+    ]
     stopped = ""
-    held: list[tuple[tuple[str, str], Document]] = []  # failed drafts, by series
-    attempted = 0
-    left_for_next_run: list[int] = []
-    for draft in chosen:
-        if not can_finalize(draft):
-            rows.append(
-                BulkRow(
-                    draft.id, BulkOutcome.SKIPPED, draft, message=_("Cannot be finalized here.")
-                )
-            )
-            continue
-        if stopped:
-            rows.append(BulkRow(draft.id, BulkOutcome.NOT_ATTEMPTED, draft, message=stopped))
-            continue
-        blocker = next((doc for key, doc in held if same_series(key, draft)), None)
-        if blocker is not None:
-            rows.append(
-                BulkRow(
-                    draft.id,
-                    BulkOutcome.NOT_ATTEMPTED,
-                    draft,
-                    message=_(
-                        "Not attempted: an earlier draft of this series (%(kind)s %(id)s) "
-                        "could not be finalized, and finalizing a later one would block it "
-                        "for good."
-                    )
-                    % {"kind": blocker.type.label, "id": blocker.id},
-                )
-            )
-            continue
-        # The first write is always made, so that running again always moves on.
-        if attempted and time.monotonic() >= deadline:
-            rows.append(
-                BulkRow(
-                    draft.id,
-                    BulkOutcome.NOT_ATTEMPTED,
-                    draft,
-                    message=_(
-                        "Not attempted: time budget for one run reached — run again to continue."
-                    ),
-                )
-            )
-            left_for_next_run.append(draft.id)
-            continue
-        attempted += 1
-        result = document_change_state(
-            account=account, user=user, doc=draft, action=Action.FINALIZE
-        )
-        if result.ok:
-            outcome = BulkOutcome.FINALIZED
-        elif result.unknown:
-            outcome = BulkOutcome.UNKNOWN
-        else:
-            outcome = BulkOutcome.REFUSED
-        rows.append(
-            BulkRow(
-                draft.id,
-                outcome,
-                draft,
-                result.document,
-                "" if result.ok else result.message,
-            )
-        )
-        if result.stops_batch:
-            stopped = _("Not attempted: the batch stopped after the error above.")
-        elif not result.ok:
-            held.append((series_key(draft), draft))
-    listed = {d.id for d in chosen}
-    for missing in sorted(wanted - listed):
-        rows.append(
-            BulkRow(
-                missing,
+    pending.sort(
+        key=lambda i: finalize_order(by_id[int(i.key)]) if int(i.key) in by_id else (dt.date.max, 0)
+    )
+    for item in pending:
+        draft = by_id.get(int(item.key))
+        if draft is None:
+            item.record(
                 BulkOutcome.SKIPPED,
                 message=_("No longer a draft (finalized or deleted meanwhile): left alone."),
             )
+        elif not can_finalize(draft):
+            item.record(BulkOutcome.SKIPPED, message=_("Cannot be finalized here."))
+        elif stopped:
+            item.record(BulkOutcome.NOT_ATTEMPTED, message=stopped)
+        elif blocker := next((label for key, label in held if same_series(key, draft)), None):
+            item.record(
+                BulkOutcome.NOT_ATTEMPTED,
+                message=_(
+                    "Not attempted: an earlier draft of this series (%(draft)s) could not be "
+                    "finalized, and finalizing a later one would block it for good."
+                )
+                % {"draft": blocker},
+            )
+        else:
+            lease.check()  # never write for a job another worker has taken over
+            item.data = draft_data(draft)
+            item.outcome = JobItem.STARTED
+            item.save(update_fields=["data", "outcome", "updated_at"])
+            result = document_change_state(
+                account=account, user=user, doc=draft, action=Action.FINALIZE
+            )
+            if result.ok:
+                outcome = BulkOutcome.FINALIZED
+            elif result.unknown:
+                outcome = BulkOutcome.UNKNOWN
+            else:
+                outcome = BulkOutcome.REFUSED
+            item.record(
+                outcome,
+                message="" if result.ok else result.message,
+                result=finalized_data(result.document),
+            )
+            if result.stops_batch:
+                stopped = _("Not attempted: the batch stopped after the error above.")
+            elif not result.ok:
+                held.append((series_key(draft), item.data["label"]))
+        lease.progress()
+    return outcome_counts(job)
+
+
+def _recognise(job: Job, lease: Lease, item: JobItem) -> None:
+    """An earlier run sent this finalize and stopped before recording the answer (its
+    worker died): read the document again, and never finalize it a second time."""
+    kind = item.data.get("type", "invoices")
+    try:
+        doc = job.account.client().get_document(kind, int(item.key))
+    except InvoiceXpressError as exc:
+        item.record(
+            BulkOutcome.UNKNOWN,
+            message=exc.message
+            + " "
+            + _("A run stopped while finalizing it: check it before trying again."),
         )
-    return BulkRun(
-        rows=rows,
-        out_of_time=bool(left_for_next_run),
-        left_for_next_run=tuple(left_for_next_run),
-        budget_seconds=budget,
+        lease.progress()
+        return
+    if doc.is_draft:
+        # The write never arrived (or was refused): it is simply still to do.
+        item.record(JobItem.PENDING)
+        return
+    AuditEntry.record(
+        account=job.account,
+        user=job.started_by,
+        action=SPECS[Action.FINALIZE].audit_action,
+        outcome=AuditEntry.Outcome.OK,
+        document_type=doc.type.name,
+        document_id=doc.id,
+        target=doc.display_number,
+        detail=_(
+            "Finalized by a run of job %(job)s that stopped before recording it; read again "
+            "from InvoiceXpress, not sent twice."
+        )
+        % {"job": job.pk},
     )
-
-
-def outcome_counts(rows: list[BulkRow]) -> dict[str, int]:
-    counts = {outcome.value: 0 for outcome in BulkOutcome}
-    for row in rows:
-        counts[row.outcome.value] += 1
-    return counts
+    item.record(
+        BulkOutcome.FINALIZED,
+        message=_("Finalized before the worker restarted (read again, not sent twice)."),
+        result=finalized_data(doc),
+    )
+    lease.progress()
 
 
 def draft_rows(account: Account, drafts: Drafts, selected: set) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from invoices.lifecycle.actions import ActionSpec
 
 MAX_REASON_LENGTH = 255  # kept short: it is printed on the canceled document's record
 MAX_PDF_POLLS = 30  # about a minute at one poll every 2 s
-MAX_BULK = 100
+MAX_BULK = 500  # the whole draft list (bulk_finalize.MAX_DRAFT_PAGES pages of 100)
 
 
 class StateChangeForm(forms.Form):

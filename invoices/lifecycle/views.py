@@ -1,7 +1,7 @@
 """A document's lifecycle pages: finalize, delete a draft, cancel, settle, unsettle; its PDF;
 and finalizing many drafts at once. HTTP glue only: the rules are in `lifecycle`, what the
 page shows in `lifecycle.pages`, the changes in `state_changes`, `lifecycle.pdf` and
-`bulk_finalize`.
+`bulk_finalize` (a background job: `invoices.jobs`).
 
 With htmx an action answers with the re-rendered `#document-header` (the confirm panel and
 every message live inside it); without JavaScript it is a plain POST, a redirect to the
@@ -13,7 +13,6 @@ here and not only by hiding a button.
 from __future__ import annotations
 
 import io
-import time
 from typing import Any
 
 from django.contrib import messages
@@ -40,12 +39,10 @@ from invoices.lifecycle.actions import SPECS, Action, ActionSpec
 from invoices.lifecycle.bulk_finalize import (
     BulkOutcome,
     Drafts,
-    budget_seconds,
-    bulk_finalize,
+    bulk_finalize_start,
     can_finalize,
     draft_rows,
     list_drafts,
-    outcome_counts,
 )
 from invoices.lifecycle.forms import BulkFinalizeForm, BulkSelectForm, PdfForm, StateChangeForm
 from invoices.lifecycle.pages import (
@@ -351,9 +348,12 @@ def document_pdf_download(
 @require_http_methods(["GET", "POST"])
 @login_required
 def document_bulk_finalize(request: HtmxHttpRequest, account_slug: str) -> HttpResponse:
-    """The company's drafts with checkboxes; the chosen ones finalized oldest first."""
+    """The company's drafts with checkboxes; the chosen ones finalized by a background job.
+
+    The answer shows the job's progress bar (which polls until the job ends); without
+    JavaScript the browser goes to the job's page.
+    """
     account = get_account_for_user(request, account_slug, role=Role.MANAGER)
-    started = time.monotonic()  # the run's time budget counts the draft list too
     posted = request.method == "POST"
     form = BulkFinalizeForm(request.POST if posted else None)
     context: dict[str, Any] = {
@@ -363,7 +363,6 @@ def document_bulk_finalize(request: HtmxHttpRequest, account_slug: str) -> HttpR
         "list_url": reverse("invoices:document_list", args=[account.slug]),
         "here": reverse("invoices:document_bulk_finalize", args=[account.slug]),
         "selected": set(),
-        "budget_seconds": budget_seconds(),
     }
     drafts: Drafts | None = None
     try:
@@ -373,22 +372,22 @@ def document_bulk_finalize(request: HtmxHttpRequest, account_slug: str) -> HttpR
         if posted and request.htmx:  # the answer is the results fragment only
             context["results_error"] = exc
     if posted and drafts is not None and form.is_valid():
-        run = bulk_finalize(
+        job = bulk_finalize_start(
             account=account,
             user=request.user,
             drafts=drafts,
             selected=form.cleaned_data["documents"],
-            started=started,
         )
-        drafts = drafts.without(
-            {r.document_id for r in run.rows if r.outcome == BulkOutcome.FINALIZED}
-        )
-        context["results"] = run.rows
-        context["run"] = run
-        context["summary"] = outcome_counts(run.rows)
-        context["oob_form"] = bool(request.htmx)
-        # What the time budget left out stays ticked: running again is one click.
-        context["selected"] = set(run.left_for_next_run)
+        if not request.htmx:
+            return redirect("invoices:job_detail", account.slug, job.pk)
+        context["job"] = job
+        if not job.is_running:  # an inline backend (tests) ran it already
+            items = list(job.items.all())
+            context["items"] = items
+            drafts = drafts.without(
+                {int(i.key) for i in items if i.outcome == BulkOutcome.FINALIZED}
+            )
+            context["oob_form"] = True
     elif posted:  # keep what was ticked while the form is shown again with its error
         context["selected"] = set(request.POST.getlist("documents"))
     elif BulkSelectForm(request.GET).select_all and drafts is not None:

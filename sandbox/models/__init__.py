@@ -7,6 +7,7 @@ from sandbox.models.documents import (
     Status,
 )
 from sandbox.models.exports import SandboxPdf, SandboxSaftExport
+from sandbox.models.requests import SandboxRequest
 from sandbox.models.sequences import (
     NOT_APPLICABLE,
     NOT_REGISTERED,
@@ -28,6 +29,7 @@ __all__ = [
     "SandboxItem",
     "SandboxLine",
     "SandboxPdf",
+    "SandboxRequest",
     "SandboxSaftExport",
     "SandboxSequence",
     "SandboxSequenceCounter",

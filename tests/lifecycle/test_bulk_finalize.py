@@ -1,4 +1,7 @@
-"""Finalizing many drafts at once: oldest first, one at a time, one outcome per draft."""
+"""Finalizing many drafts at once: a job, oldest first, one at a time, one outcome per draft.
+
+Jobs run inline here (test settings); tests/jobs/test_worker.py runs them in real workers.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from invoices.models import AuditEntry
+from invoices.models import AuditEntry, Job
 from sandbox import faults
 from tests.lifecycle.helpers import HTMX, create_draft, sandbox_doc
 
@@ -26,11 +29,15 @@ def days_ago(n: int) -> dt.date:
 
 
 def result_rows(html: str) -> list[tuple[int, str]]:
-    table = html.split('id="bulk-finalize-table"')[1]
+    table = html.split('id="job-item-table"')[1]
     return [
         (int(i), outcome)
-        for i, outcome in re.findall(r'data-document-id="(\d+)" data-outcome="(\w+)"', table)
+        for i, outcome in re.findall(r'data-item-key="(\d+)" data-outcome="(\w+)"', table)
     ]
+
+
+def last_job() -> Job:
+    return Job.objects.latest("pk")
 
 
 def test_the_page_lists_the_drafts_oldest_first_with_checkboxes(manager, live_company):
@@ -64,7 +71,9 @@ def test_drafts_are_finalized_in_date_order_whatever_order_they_were_made(manage
     for i in order:
         stored = sandbox_doc(i)
         assert f"FT {year}/{stored.number}" in html and stored.atcud in html
-    assert "4 finalized" in html
+    job = last_job()
+    assert (job.status, job.done, job.total, job.summary) == ("done", 4, 4, {"finalized": 4})
+    assert f'id="job-{job.pk}-progress"' in html and "hx-trigger" not in html.split("job-items")[0]
     # The draft list comes back out of band, without the finalized ones.
     assert 'id="bulk-finalize-form" class="mt-3" hx-swap-oob="outerHTML"' in html
     assert "no drafts to finalize" in html
@@ -97,7 +106,7 @@ def test_a_refusal_holds_back_its_series_but_not_other_types(manager, live_compa
     assert f"an earlier draft of this series (Invoice {too_old.id}) could not be finalized" in html
     assert sandbox_doc(too_old.id).status == "draft"
     assert sandbox_doc(c.id).status == "draft"
-    assert "1 finalized" in html and "1 refused" in html and "1 not attempted" in html
+    assert last_job().summary == {"refused": 1, "finalized": 1, "not_attempted": 1}
     # The refused and the held-back drafts stay in the list.
     assert f'name="documents" value="{too_old.id}"' in html
     assert f'name="documents" value="{c.id}"' in html
@@ -152,55 +161,55 @@ def test_a_timeout_stops_the_batch_and_the_rest_are_not_attempted(manager, live_
     assert outcomes == {a.id: "ok", b.id: "unknown"}
 
 
-def test_a_run_stops_starting_finalizations_when_its_time_budget_is_spent(
-    manager, live_company, settings
+def test_the_whole_selection_is_finalized_however_long_it_takes(manager, live_company):
+    drafts = [create_draft(live_company, date=days_ago(3 - n)) for n in range(3)]
+    faults.set_latency("acme", 300)  # slow calls: no run stops half-way any more
+    html = manager.post(URL, {"documents": [d.id for d in drafts]}, headers=HTMX).content.decode()
+    assert result_rows(html) == [(d.id, "finalized") for d in drafts]
+    job = last_job()
+    assert (job.status, job.done, job.total, job.runs) == ("done", 3, 3, 1)
+    assert job.started_by == live_company.manager and job.account == live_company.account
+
+
+def test_a_write_interrupted_by_anything_is_audited_and_never_sent_twice(
+    manager, live_company, monkeypatch
 ):
-    settings.IXPORTAL_BULK_FINALIZE_SECONDS = 0.2
+    from invoices.invoicexpress.client import InvoiceXpressClient
+    from invoices.jobs.runner import job_run
+    from sandbox.models import SandboxRequest
+
     a = create_draft(live_company, date=days_ago(3))
     b = create_draft(live_company, date=days_ago(2))
     c = create_draft(live_company, date=days_ago(1))
-    faults.set_latency("acme", 300)  # every call outlasts the budget
-    html = manager.post(URL, {"documents": [a.id, b.id, c.id]}, headers=HTMX).content.decode()
-    # The first write is always made, so that every run moves on.
-    assert result_rows(html) == [
-        (a.id, "finalized"),
-        (b.id, "not_attempted"),
-        (c.id, "not_attempted"),
-    ]
-    assert html.count("time budget for one run reached") == 2
-    top = html.split('id="bulk-finalize-summary"')[0]
-    assert 'id="bulk-finalize-time-budget"' in top and "Run again to continue" in top
-    assert (sandbox_doc(b.id).status, sandbox_doc(c.id).status) == ("draft", "draft")
-    finalized = AuditEntry.objects.filter(action="document.finalize")
-    assert list(finalized.values_list("document_id", flat=True)) == [a.id]
-    # The rest stay ticked, so running again is one click; and it does go on.
-    form = html.split('id="bulk-finalize-form"')[1]
-    ticked = re.findall(r'value="(\d+)" id="draft-\d+"\s+checked', form)
-    assert ticked == [str(b.id), str(c.id)]
-    again = manager.post(URL, {"documents": [b.id, c.id]}, headers=HTMX).content.decode()
-    assert result_rows(again) == [(b.id, "finalized"), (c.id, "not_attempted")]
-
-
-def test_a_write_interrupted_by_anything_is_audited_as_unknown(manager, live_company, monkeypatch):
-    from invoices.invoicexpress.client import InvoiceXpressClient
-
-    a = create_draft(live_company, date=days_ago(2))
-    b = create_draft(live_company, date=days_ago(1))
     change_state = InvoiceXpressClient.change_state
 
     def killed_after_the_write(self, doc_type, doc_id, *args, **kwargs):
         changed = change_state(self, doc_type, doc_id, *args, **kwargs)
-        if doc_id == b.id:  # as when gunicorn kills a worker that overran its timeout
+        if doc_id == b.id:  # as when a worker is stopped while waiting for the answer
             raise SystemExit(1)
         return changed
 
     monkeypatch.setattr(InvoiceXpressClient, "change_state", killed_after_the_write)
-    with pytest.raises(SystemExit):
-        manager.post(URL, {"documents": [a.id, b.id]}, headers=HTMX)
+    manager.post(URL, {"documents": [a.id, b.id, c.id]}, headers=HTMX)
     assert sandbox_doc(b.id).status == "final"  # the write went through: it must be on record
     entries = AuditEntry.objects.filter(action="document.finalize").order_by("pk")
     assert [(e.document_id, e.outcome) for e in entries] == [(a.id, "ok"), (b.id, "unknown")]
     assert "SystemExit" in entries[1].detail and "do not know" in entries[1].detail
+    job = last_job()
+    assert job.status == "running" and job.items.get(key=str(b.id)).outcome == "started"
+
+    # The worker is gone; its lease runs out and another run takes the job over.
+    monkeypatch.setattr(InvoiceXpressClient, "change_state", change_state)
+    Job.objects.filter(pk=job.pk).update(lease_until=timezone.now() - dt.timedelta(seconds=1))
+    assert job_run(job.pk) == "done"
+    job.refresh_from_db()
+    assert (job.status, job.runs, job.summary) == ("done", 2, {"finalized": 3})
+    assert job.items.get(key=str(b.id)).message.startswith("Finalized before the worker restarted")
+    puts = SandboxRequest.objects.filter(method="PUT").values_list("path", flat=True)
+    assert sorted(puts) == sorted(f"invoices/{d.id}/change-state.json" for d in (a, b, c))
+    recognised = AuditEntry.objects.filter(document_id=b.id, outcome="ok").get()
+    assert "not sent twice" in recognised.detail
+    assert job_run(job.pk) == "nothing to do"  # a finished job is never run again
 
 
 def test_a_draft_that_is_no_longer_one_is_skipped(manager, live_company):
@@ -221,13 +230,13 @@ def test_nothing_chosen_is_a_form_error(manager, live_company):
     assert "The selection is not valid" in bad
 
 
-def test_without_javascript_the_results_come_on_the_page(manager, live_company):
+def test_without_javascript_the_browser_goes_to_the_jobs_page(manager, live_company):
     a = create_draft(live_company)
-    response = manager.post(URL, {"documents": [a.id]})
+    response = manager.post(URL, {"documents": [a.id]}, follow=True)
     html = response.content.decode()
-    assert response.status_code == 200 and "<html" in html
-    assert result_rows(html) == [(a.id, "finalized")]
-    assert html.count('id="bulk-finalize-form"') == 1
+    job = last_job()
+    assert response.redirect_chain == [(f"/c/acme/jobs/{job.pk}/", 302)]
+    assert "<html" in html and result_rows(html) == [(a.id, "finalized")]
 
 
 def test_a_wrong_api_key_finalizes_nothing_and_says_why(manager, live_company):

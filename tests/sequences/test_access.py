@@ -73,7 +73,9 @@ def test_it_rejects_get_on_writes(client, cast, action):
     assert client.get(f"/c/acme/sequences/7/{action}/").status_code == 405
 
 
-def test_the_overview_lists_only_the_users_companies(client, cast):
+# The overview asks each company from its own thread, and each thread's connection writes
+# (the shared upstream budget): these tests commit, as a page's transactions do.
+def test_the_overview_lists_only_the_users_companies(client, cast, transactional_db):
     client.force_login(cast.outsider)
     response = client.get("/sequences/")
     assert response.status_code == 200
@@ -100,7 +102,7 @@ def test_the_list_says_when_invoicexpress_cannot_be_reached(client, cast):
     assert b"cannot be reached" in response.content
 
 
-def test_the_overview_shows_a_failing_company_on_its_own_row(client, cast):
+def test_the_overview_shows_a_failing_company_on_its_own_row(client, cast, transactional_db):
     client.force_login(cast.manager)
     response = client.get("/sequences/")
     assert response.status_code == 200

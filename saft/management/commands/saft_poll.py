@@ -1,4 +1,5 @@
-"""Advance every pending SAF-T export once, without a browser (run it from cron).
+"""Advance every pending SAF-T export once, by hand. The workers' periodic job
+(`manage.py db_worker`, see invoices/jobs/scheduler.py) does the same on its own: no cron line.
 
 Uses the same `export_advance` as the pages, so it is safe to run from several hosts at
 once, and beside people watching the pages: each export is asked about at most once per

@@ -1,0 +1,68 @@
+"""Watching jobs: the company's recent jobs (managers), a job's page, its progress bar.
+
+The progress bar (`_progress.html`) polls `job_progress` only while the job runs: the
+finished fragment has no hx-trigger, so polling stops by itself (STYLE 23), and its answer
+tells the page `jobFinished` so the item table reloads once.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.views.decorators.http import require_GET
+from django_htmx.http import trigger_client_event
+
+from invoices.access import get_account_for_user
+from invoices.jobs.models import Job
+from invoices.models import Account, Role
+
+RECENT = 50
+
+
+def _get_job_for_account(account: Account, job_id: int) -> Job:
+    """The job if it belongs to `account` (whose membership was already checked), else 404."""
+    job = Job.objects.select_related("started_by").filter(account=account, pk=job_id).first()
+    if job is None:
+        raise Http404("No such job.")
+    return job
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    patch_vary_headers(response, ("HX-Request",))
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_GET
+@login_required
+def job_list(request: HttpRequest, account_slug: str) -> HttpResponse:
+    account = get_account_for_user(request, account_slug, role=Role.MANAGER)
+    jobs = Job.objects.for_account(account).recent().select_related("started_by")[:RECENT]
+    return _private(
+        render(request, "invoices/jobs/job_list.html", {"account": account, "jobs": jobs})
+    )
+
+
+@require_GET
+@login_required
+def job_detail(request: HttpRequest, account_slug: str, job_id: int) -> HttpResponse:
+    account = get_account_for_user(request, account_slug)
+    job = _get_job_for_account(account, job_id)
+    context = {"account": account, "job": job, "items": job.items.all()}
+    template = "invoices/jobs/_items.html" if request.htmx else "invoices/jobs/job_detail.html"
+    return _private(render(request, template, context))
+
+
+@require_GET
+@login_required
+def job_progress(request: HttpRequest, account_slug: str, job_id: int) -> HttpResponse:
+    account = get_account_for_user(request, account_slug)
+    job = _get_job_for_account(account, job_id)
+    if not request.htmx:
+        return redirect("invoices:job_detail", account.slug, job.pk)
+    response = render(request, "invoices/jobs/_progress.html", {"account": account, "job": job})
+    if not job.is_running:
+        trigger_client_event(response, "jobFinished", {"job": job.pk})
+    return _private(response)
