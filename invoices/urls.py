@@ -13,7 +13,12 @@ urlpatterns = [
     # The list, the CSV and a document's page; a document's actions and PDF live in lifecycle.
     path(f"{COMPANY}documents/", include("invoices.documents.urls")),
     path(f"{COMPANY}documents/", include("invoices.lifecycle.urls")),
+    path(f"{COMPANY}documents/", include("invoices.drafts.urls")),
+    path(f"{COMPANY}documents/", include("invoices.payments.urls")),
+    path(f"{COMPANY}documents/", include("invoices.email.urls")),
     path(f"{COMPANY}sequences/", include("invoices.sequences.urls")),
+    # Estimates and guides: read-only lists (c/<company>/estimates/, c/<company>/guides/).
+    path(COMPANY, include("invoices.families.urls")),
     path(f"{COMPANY}audit/", include("invoices.audit.urls")),
     # Across the user's companies (Account.objects.for_user).
     path("sequences/", sequence_views.sequence_overview, name="sequence_overview"),

@@ -75,6 +75,7 @@ def document_rows_html(
     }
     base = escape(list_url)
     kinds = {kind.name: escape(str(kind.label)) for kind in DOCUMENT_TYPES}
+    read_only = escape(_("read-only"))
     rows = []
     for doc in documents:
         colour, label = badges.get(doc.status) or ("light", escape(doc.status))
@@ -97,7 +98,7 @@ def document_rows_html(
         rows.append(
             f'<tr data-document-id="{doc.id}"{row_class}>'
             f'<td class="text-nowrap">{number}<div class="small text-body-secondary">'
-            f"{kinds[doc.type.name]}</div></td>"
+            f"{_kind_html(doc, kinds, read_only)}</div></td>"
             f'<td class="font-monospace-sm">{atcud}</td>'
             f'<td class="text-nowrap">{pt_date(doc.date)}</td>'
             f'<td class="text-nowrap">{pt_date(doc.due_date)}</td>'
@@ -111,6 +112,13 @@ def document_rows_html(
             "</tr>\n"
         )
     return mark_safe("".join(rows))  # every upstream value above is escaped
+
+
+def _kind_html(doc: Document, kinds: dict[str, str], read_only: str) -> str:
+    """The type under the number; a type this dashboard does not know keeps its own name."""
+    if doc.type.known:
+        return kinds[doc.type.name]
+    return f'{escape(doc.type.name)} <span class="badge text-bg-light border">{read_only}</span>'
 
 
 @require_GET

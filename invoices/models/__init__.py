@@ -2,6 +2,8 @@
 
 from invoices.models.accounts import Account, AccountQuerySet, Membership, Role
 from invoices.models.audit import AuditEntry, AuditEntryQuerySet
+from invoices.models.email import EmailTemplate, SentEmail
+from invoices.models.payments import Payment
 from invoices.models.submissions import Submission, SubmissionQuerySet
 
 __all__ = [
@@ -9,6 +11,9 @@ __all__ = [
     "AccountQuerySet",
     "AuditEntry",
     "AuditEntryQuerySet",
+    "EmailTemplate",
+    "Payment",
+    "SentEmail",
     "Membership",
     "Role",
     "Submission",
