@@ -76,6 +76,7 @@ def document_rows_html(
     base = escape(list_url)
     kinds = {kind.name: escape(str(kind.label)) for kind in DOCUMENT_TYPES}
     read_only = escape(_("read-only"))
+    pick_label = escape(_("Select"))
     rows = []
     for doc in documents:
         colour, label = badges.get(doc.status) or ("light", escape(doc.status))
@@ -109,9 +110,20 @@ def document_rows_html(
             f'<td class="num">{pt_number(doc.taxes)}</td>'
             f'<td class="num fw-semibold">{pt_number(doc.total)}</td>'
             f"<td>{escape(doc.currency)}</td>"
+            f"{_pick_html(doc, pick_label)}"
             "</tr>\n"
         )
     return mark_safe("".join(rows))  # every upstream value above is escaped
+
+
+def _pick_html(doc: Document, label: str) -> str:
+    """The bulk actions' checkbox (it belongs to #bulk-form through its form attribute)."""
+    if doc.type.path not in GETTABLE_TYPE_PATHS:
+        return "<td></td>"
+    return (
+        f'<td><input type="checkbox" class="form-check-input" form="bulk-form" name="doc" '
+        f'value="{doc.type.path}:{doc.id}" aria-label="{label} {escape(doc.display_number)}"></td>'
+    )
 
 
 def _kind_html(doc: Document, kinds: dict[str, str], read_only: str) -> str:

@@ -28,6 +28,7 @@ class PaymentPanel:
     form: PaymentForm | None = None
     cancel_form: ReceiptCancelForm | None = None
     can_cancel: bool = False
+    can_register: bool = False
     settled_elsewhere: bool = False
     notices: list[str] = field(default_factory=list)
 
@@ -44,8 +45,15 @@ def series_names(account: Account) -> list[str]:
 
 
 def payment_panel(
-    account: Account, doc: Document, *, form: PaymentForm | None = None, notices=None
+    account: Account,
+    doc: Document,
+    *,
+    form: PaymentForm | None = None,
+    with_form: bool = False,
+    notices=None,
 ) -> PaymentPanel | None:
+    """The card; `with_form` adds a fresh payment form (it lists the company's series, an
+    upstream call the document page itself does not make: the page shows a button)."""
     if not shows_payments(doc):
         return None
     payments = list(Payment.objects.for_document(account, doc.id))
@@ -56,7 +64,8 @@ def payment_panel(
     if doc.status == "settled":
         pending = ZERO
     role = Role(account.role)
-    if form is None and role.allows(Role.CLERK) and doc.status in OPEN_STATUSES and pending > 0:
+    can_register = role.allows(Role.CLERK) and doc.status in OPEN_STATUSES and pending > 0
+    if form is None and with_form and can_register:
         form = PaymentForm(
             initial={"token": uuid.uuid4()}, pending=pending, series=series_names(account)
         )
@@ -69,6 +78,7 @@ def payment_panel(
         form=form,
         cancel_form=ReceiptCancelForm() if role.allows(Role.MANAGER) else None,
         can_cancel=role.allows(Role.MANAGER),
+        can_register=can_register,
         settled_elsewhere=settled_elsewhere,
         notices=list(notices or []),
     )

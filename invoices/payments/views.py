@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from invoices.access import get_account_for_user
@@ -29,7 +29,7 @@ def _go(request: HttpRequest, url: str) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def payment_register(
     request: HttpRequest, account_slug: str, type_path: str, document_id: int
@@ -48,9 +48,11 @@ def payment_register(
         )
         return _go(request, detail_url)
     panel = payment_panel(account, doc)
-    if panel is None or panel.form is None:
+    if panel is None or not panel.can_register:
         messages.error(request, _("This document cannot take a payment now."))
         return _go(request, detail_url)
+    if request.method == "GET":
+        return _card(request, account, doc, None)
     form = PaymentForm(request.POST, pending=panel.pending, series=series_names(account))
     if not form.is_valid():
         return _card(request, account, doc, form)
@@ -80,7 +82,8 @@ def payment_register(
 
 
 def _card(request, account, doc, form) -> HttpResponse:
-    context = {"account": account, "doc": doc, "panel": payment_panel(account, doc, form=form)}
+    panel = payment_panel(account, doc, form=form, with_form=True)
+    context = {"account": account, "doc": doc, "panel": panel}
     if request.htmx:
         return render(request, "invoices/payments/_payments.html", context)
     context.update(

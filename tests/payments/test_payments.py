@@ -122,14 +122,17 @@ def test_a_clerk_pays_an_invoice_in_two_parts_and_sees_its_receipts(client, live
     invoice = final_invoice(live_company)
     client.force_login(live_company.clerk)
     page = client.get(f"/c/acme/documents/invoices/{invoice.id}/").content.decode()
-    assert 'id="payment-form"' in page and 'value="246.00"' in page  # full pending by default
+    assert 'id="payment-open"' in page and 'id="payment-form"' not in page
+    form = client.get(pay_url(invoice), headers={"HX-Request": "true"}).content.decode()
+    assert 'id="payment-form"' in form and 'value="246.00"' in form  # full pending by default
+    assert 'id="payment-form"' in client.get(pay_url(invoice)).content.decode()  # without JS
     response = client.post(pay_url(invoice), pay_form("100,00", note="first half"))
     assert response.status_code == 302
     page = client.get(f"/c/acme/documents/invoices/{invoice.id}/").content.decode()
     assert "146,00" in page and "first half" in page
     client.post(pay_url(invoice), pay_form("146.00", mechanism="NU"))
     page = client.get(f"/c/acme/documents/invoices/{invoice.id}/").content.decode()
-    assert 'data-status="settled"' in page and 'id="payment-form"' not in page
+    assert 'data-status="settled"' in page and 'id="payment-open"' not in page
     assert Payment.objects.filter(status="registered").count() == 2
     receipts = SandboxDocument.objects.filter(doc_type="Receipt", owner_id=invoice.id)
     assert sorted(r.total for r in receipts) == [Decimal("100.00"), Decimal("146.00")]
@@ -186,7 +189,8 @@ def test_viewers_and_outsiders_cannot_pay(client, live_company):
     invoice = final_invoice(live_company)
     client.force_login(live_company.viewer)
     page = client.get(f"/c/acme/documents/invoices/{invoice.id}/").content.decode()
-    assert 'id="document-payments"' in page and 'id="payment-form"' not in page
+    assert 'id="document-payments"' in page and 'id="payment-open"' not in page
+    assert client.get(pay_url(invoice)).status_code == 403
     assert client.post(pay_url(invoice), pay_form("1")).status_code == 403
     client.force_login(live_company.outsider)
     assert client.post(pay_url(invoice), pay_form("1")).status_code == 404
