@@ -57,6 +57,8 @@ def payment_panel(
     if not shows_payments(doc):
         return None
     payments = list(Payment.objects.for_document(account, doc.id))
+    if doc.status == "settled" and not payments:
+        return None  # paid on the spot (simplified invoice) or settled by hand: nothing to show
     paid = sum((p.amount for p in payments if p.status == Payment.Status.REGISTERED), ZERO)
     payable = doc.total_payable.quantize(CENT)  # JSON gives 246.0: a form shows 246.00
     pending = max(payable - paid, ZERO).quantize(CENT)

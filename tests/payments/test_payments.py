@@ -199,3 +199,11 @@ def test_viewers_and_outsiders_cannot_pay(client, live_company):
         == 404
     )
     assert not SandboxDocument.objects.filter(doc_type="Receipt").exists()
+
+
+def test_a_document_settled_without_payments_here_shows_no_payments_card(client, live_company):
+    invoice = final_invoice(live_company)
+    live_company.account.client().change_state("invoices", invoice.id, "settled")
+    client.force_login(live_company.clerk)
+    page = client.get(f"/c/acme/documents/invoices/{invoice.id}/").content.decode()
+    assert 'id="document-payments"' not in page
