@@ -15,7 +15,7 @@ urlpatterns = [
     path(f"{COMPANY}documents/", include("invoices.lifecycle.urls")),
     path(f"{COMPANY}documents/", include("invoices.drafts.urls")),
     path(f"{COMPANY}documents/", include("invoices.payments.urls")),
-    path(f"{COMPANY}documents/", include("invoices.email.urls")),
+    path(COMPANY, include("invoices.email.urls")),
     path(f"{COMPANY}documents/bulk/", include("invoices.bulk.urls")),
     path(f"{COMPANY}sequences/", include("invoices.sequences.urls")),
     # Estimates and guides: read-only lists (c/<company>/estimates/, c/<company>/guides/).

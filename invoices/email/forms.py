@@ -51,3 +51,12 @@ class DocumentEmailForm(StyledForm):
 
     def clean_bcc(self) -> str:
         return _address_list(self.cleaned_data["bcc"])
+
+
+class EmailTemplateForm(StyledForm):
+    """The company's wording in one language; {document} {client} {company} {total} {due_date}."""
+
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(
+        label=_("Message"), widget=forms.Textarea(attrs={"rows": 8}), max_length=5000
+    )

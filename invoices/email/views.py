@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from invoices.access import get_account_for_user
-from invoices.email.forms import DocumentEmailForm, LanguageForm
+from invoices.email.forms import DocumentEmailForm, EmailTemplateForm, LanguageForm
 from invoices.email.services import SENDABLE_STATUSES, document_email
 from invoices.email.wording import email_wording
 from invoices.invoicexpress.document_types import GETTABLE_TYPE_PATHS, document_type
 from invoices.invoicexpress.errors import InvoiceXpressError, NotFound
-from invoices.models import Role, SentEmail
+from invoices.models import EmailTemplate, Role, SentEmail
+from invoices.models.email import Language
 
 
 @require_http_methods(["GET", "POST"])
@@ -83,3 +84,29 @@ def document_email_send(
     response = render(request, "invoices/email/document_email.html", context)
     patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def email_template_edit(request: HttpRequest, account_slug: str) -> HttpResponse:
+    """The company's e-mail wording in Portuguese and English (managers)."""
+    account = get_account_for_user(request, account_slug, role=Role.MANAGER)
+    forms = {}
+    for language in Language:
+        subject, body = EmailTemplate.wording(account, language)
+        initial = {"subject": subject, "body": body}
+        data = request.POST if request.method == "POST" else None
+        forms[language] = EmailTemplateForm(data, initial=initial, prefix=language.value)
+    if request.method == "POST" and all(f.is_valid() for f in forms.values()):
+        for language, form in forms.items():
+            EmailTemplate.objects.update_or_create(
+                account=account, language=language, defaults=form.cleaned_data
+            )
+        messages.success(request, _("The e-mail wording was saved."))
+        return redirect(request.path)
+    context = {
+        "account": account,
+        "nav": "documents",
+        "template_forms": [(language.label, form) for language, form in forms.items()],
+    }
+    return render(request, "invoices/email/email_template_edit.html", context)

@@ -168,3 +168,26 @@ def test_only_known_placeholders_are_filled():
     account = SimpleNamespace(name="Acme")
     text = fill("{document} {unknown} {client} {total} {due_date} {company} {", doc, account)
     assert text == "Invoice FT A/1 {unknown} C 1,50\u00a0€ — Acme {"
+
+
+def test_a_manager_changes_the_companys_wording(client, cast):
+    client.force_login(cast.manager)
+    page = client.get("/c/acme/email/templates/").content.decode()
+    assert "Caro(a) {client}" in page and "Dear {client}" in page
+    data = {
+        "pt-subject": "Documento {document}",
+        "pt-body": "Olá {client}",
+        "en-subject": "Document {document}",
+        "en-body": "Hello {client}",
+    }
+    assert client.post("/c/acme/email/templates/", data).status_code == 302
+    assert EmailTemplate.wording(cast.account, "pt") == ("Documento {document}", "Olá {client}")
+    assert EmailTemplate.wording(cast.other_account, "pt")[0] == "{document} de {company}"
+
+
+def test_only_managers_change_the_wording(client, cast):
+    client.force_login(cast.clerk)
+    assert client.get("/c/acme/email/templates/").status_code == 403
+    client.force_login(cast.outsider)
+    assert client.post("/c/acme/email/templates/", {}).status_code == 404
+    assert not EmailTemplate.objects.exists()
