@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -69,6 +70,12 @@ def document_bulk_email(request: HttpRequest, account_slug: str) -> HttpResponse
     back = _back(request, account)
     selections = _picked(request, back)
     if selections is None:
+        return redirect(back)
+    token = request.POST.get("token", "")
+    # A resent form (double click, reload) must not e-mail everyone again: the token is
+    # claimed in the shared cache (Redis in production), so every process sees it.
+    if not token or not cache.add(f"ixportal:bulk-email:{account.pk}:{token[:64]}", 1, 24 * 3600):
+        messages.warning(request, _("These e-mails were already sent from this form."))
         return redirect(back)
     result = email_documents(account, selections, request.user)
     if result.done:

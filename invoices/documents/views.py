@@ -7,6 +7,7 @@ every upstream failure ends on the page as a message, never a 500.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 from html import escape
 from typing import Any
@@ -164,6 +165,7 @@ def document_list(request: HttpRequest, account_slug: str) -> HttpResponse:
         else "",
         "pager": _pager(page, query, list_url) if page else [],
         "error": error,
+        "bulk_token": uuid.uuid4().hex,  # one bulk e-mail per rendered list (bulk.views)
     }
     if _wants_fragment(request):
         context["oob_errors"] = True

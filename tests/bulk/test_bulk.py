@@ -4,6 +4,7 @@ client: the plain functions (progress reported) and the small-selection views.""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 from invoices.bulk.emails import email_documents
@@ -76,10 +77,13 @@ def test_the_list_offers_the_bulk_actions_and_runs_them(client, live_company):
     response = client.post("/c/acme/documents/bulk/pdf/", {"doc": [f"invoices:{invoice.id}"]})
     assert response["Content-Type"] == "application/zip"
     assert zipfile.ZipFile(io.BytesIO(response.content)).namelist()[0].endswith(".pdf")
-    response = client.post(
-        "/c/acme/documents/bulk/email/", {"doc": [f"invoices:{invoice.id}"]}, follow=True
-    )
+    token = re.search(r'name="token" value="(\w+)"', html)[1]
+    form = {"doc": [f"invoices:{invoice.id}"], "token": token}
+    response = client.post("/c/acme/documents/bulk/email/", form, follow=True)
     assert "1 document e-mailed to its client." in response.content.decode()
+    again = client.post("/c/acme/documents/bulk/email/", form, follow=True)
+    assert "already sent from this form" in again.content.decode()
+    assert SandboxEmail.objects.count() == 1
 
 
 def test_viewers_may_not_bulk_email_and_outsiders_see_nothing(client, live_company):
