@@ -177,7 +177,7 @@ def document_create(request: HttpRequest, account_slug: str) -> HttpResponse:
     elif "remove_line" in request.POST:
         raw.remove_line(request.POST["remove_line"])
     elif "pick_client" in request.POST:
-        notices += _pick_client(account, raw, request.POST["pick_client"])
+        notices += pick_client(account, raw, request.POST["pick_client"])
     elif "refresh_taxes" in request.POST:
         if not problems:
             notices.append(_("The tax list was refreshed from InvoiceXpress."))
@@ -236,7 +236,7 @@ def _prefill_from_owner(
     return [filled, problem] if problem else [filled]
 
 
-def _pick_client(account: Account, raw: RawEntry, client_id: str) -> list[str]:
+def pick_client(account: Account, raw: RawEntry, client_id: str) -> list[str]:
     try:
         client = services.client_by_id(account=account, client_id=int(client_id))
     except ValueError:

@@ -18,7 +18,7 @@ from invoices.access import get_account_for_user
 from invoices.create.forms import CREATABLE_TYPES, DocumentEntry, RawEntry
 from invoices.create.lines import default_tax_name
 from invoices.create.prefill import raw_from_document
-from invoices.create.views import company_lists, render_entry
+from invoices.create.views import company_lists, pick_client, render_entry
 from invoices.drafts import services
 from invoices.invoicexpress.document_types import GETTABLE_TYPE_PATHS, document_type
 from invoices.invoicexpress.errors import InvoiceXpressError, NotFound
@@ -76,10 +76,13 @@ def draft_edit(
 
     raw = RawEntry.from_post(request.POST)
     raw.header["doc_type"] = kind.path  # a PUT cannot change the type: the path decides it
+    notices: list[str] = []
     if "add_line" in request.POST:
         raw.add_line(default_tax_name(taxes))
     elif "remove_line" in request.POST:
         raw.remove_line(request.POST["remove_line"])
+    elif "pick_client" in request.POST:
+        notices += pick_client(account, raw, request.POST["pick_client"])
     elif "submit_document" in request.POST:
         entry = _entry(kind.path, sequences, taxes, raw, bound=True)
         if entry.is_valid():
@@ -99,7 +102,7 @@ def draft_edit(
                 return _go(request, detail_url)
         return render_entry(request, account, entry, problems=problems, extra=extra)
     entry = _entry(kind.path, sequences, taxes, raw)
-    return render_entry(request, account, entry, problems=problems, extra=extra)
+    return render_entry(request, account, entry, problems=problems, notices=notices, extra=extra)
 
 
 def _entry(type_path, sequences, taxes, raw, *, bound: bool = False) -> DocumentEntry:

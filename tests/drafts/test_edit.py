@@ -154,3 +154,16 @@ def test_duplicate_prefills_the_create_form_and_creates_a_new_draft(client, live
     assert response.status_code == 302
     drafts = SandboxDocument.objects.filter(reference="DUP-1").order_by("pk")
     assert [d.status for d in drafts] == ["final", "draft"]
+
+
+def test_adding_a_line_on_the_edit_form_keeps_what_was_typed(client, live_company):
+    draft = create_draft(live_company)
+    client.force_login(live_company.clerk)
+    data = form_post(live_company, draft, reference="KEEP")
+    del data["submit_document"]
+    data["add_line"] = "1"
+    response = client.post(edit_url(draft), data, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert 'value="KEEP"' in html and 'name="items-1-name"' in html
+    assert f'hx-post="/c/acme/documents/invoices/{draft.id}/edit/"' in html
+    assert SandboxDocument.objects.get(pk=draft.id).reference == ""
