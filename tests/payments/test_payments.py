@@ -4,11 +4,13 @@ canceled (managers); receipts are in the sandbox's SAF-T. Real client, sandbox o
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 import pytest
+import responses
 from django.utils import timezone
 
 from invoices.invoicexpress.errors import Rejected
@@ -207,3 +209,39 @@ def test_a_document_settled_without_payments_here_shows_no_payments_card(client,
     client.force_login(live_company.clerk)
     page = client.get(f"/c/acme/documents/invoices/{invoice.id}/").content.decode()
     assert 'id="document-payments"' not in page
+
+
+def test_a_lost_answer_is_marked_unknown_and_never_resent(client, live_company, settings):
+    from sandbox import faults
+
+    settings.IXPORTAL_READ_TIMEOUT = 0.5
+    invoice = final_invoice(live_company)
+    client.force_login(live_company.clerk)
+    # The service takes the payment but answers too late: the receipt exists upstream.
+    faults.inject("acme", "timeout", path_prefix="documents/", timeout_seconds=1.5)
+    form = pay_form("50.00")
+    client.post(pay_url(invoice), form)
+    payment = Payment.objects.get()
+    assert payment.status == "unknown" and "check the invoice's receipts" in payment.message
+    faults.clear("acme")
+    client.post(pay_url(invoice), form)  # the same form again: nothing is sent
+    assert Payment.objects.count() == 1
+    assert AuditEntry.objects.get(action="payment.register").outcome == "unknown"
+    page = client.get(f"/c/acme/documents/invoices/{invoice.id}/").content.decode()
+    assert 'data-payment-status="unknown"' in page
+
+
+@responses.activate
+def test_an_empty_answer_to_a_receipt_cancel_reads_the_receipt_back(cast):
+    base = "http://127.0.0.1:9"
+    responses.add(responses.PUT, f"{base}/receipts/8/change-state.json", body="", status=200)
+    responses.add(
+        responses.GET,
+        f"{base}/receipts/8.json",
+        json={"receipt": {"id": 8, "type": "Receipt", "status": "canceled", "total": 5}},
+    )
+    receipt = cast.account.client().cancel_receipt(8, "engano")
+    assert (receipt.id, receipt.status, receipt.type.name) == (8, "canceled", "Receipt")
+    assert json.loads(responses.calls[0].request.body) == {
+        "receipt": {"state": "canceled", "message": "engano"}
+    }
