@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from invoices.invoicexpress.errors import InvoiceXpressError, Unauthorized, Unreachable
-from invoices.models import Account, AuditEntry, Membership
+from invoices.models import Account, AuditEntry, EmailTemplate, Membership
 
 
 class AccountForm(forms.ModelForm):
@@ -102,3 +102,12 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(EmailTemplate)
+class EmailTemplateAdmin(admin.ModelAdmin):
+    """Each company's e-mail wording; placeholders: {document} {client} {company} {total}
+    {due_date}. Without a row, the built-in Portuguese or English wording is used."""
+
+    list_display = ("account", "language", "subject")
+    list_filter = ("language",)

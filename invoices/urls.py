@@ -13,7 +13,13 @@ urlpatterns = [
     # The list, the CSV and a document's page; a document's actions and PDF live in lifecycle.
     path(f"{COMPANY}documents/", include("invoices.documents.urls")),
     path(f"{COMPANY}documents/", include("invoices.lifecycle.urls")),
+    path(f"{COMPANY}documents/", include("invoices.drafts.urls")),
+    path(f"{COMPANY}documents/", include("invoices.payments.urls")),
+    path(COMPANY, include("invoices.email.urls")),
+    path(f"{COMPANY}documents/bulk/", include("invoices.bulk.urls")),
     path(f"{COMPANY}sequences/", include("invoices.sequences.urls")),
+    # Estimates and guides: read-only lists (c/<company>/estimates/, c/<company>/guides/).
+    path(COMPANY, include("invoices.families.urls")),
     path(f"{COMPANY}audit/", include("invoices.audit.urls")),
     path(f"{COMPANY}jobs/", include("invoices.jobs.urls")),
     # Across the user's companies (Account.objects.for_user).

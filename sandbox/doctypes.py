@@ -20,6 +20,13 @@ class DocType(models.TextChoices):
     CASH_INVOICE = "CashInvoice"
     VAT_MOSS_RECEIPT = "VatMossReceipt"
     VAT_MOSS_CREDIT_NOTE = "VatMossCreditNote"
+    # Estimates (GET /estimates.json) and guides (GET /guides.json).
+    QUOTE = "Quote"
+    PROFORMA = "Proforma"
+    FEES_NOTE = "FeesNote"
+    SHIPPING = "Shipping"
+    TRANSPORT = "Transport"
+    DEVOLUTION = "Devolution"
 
 
 class SequenceKind(models.TextChoices):
@@ -68,6 +75,8 @@ class DocTypeInfo:
     can_own_notes: bool = False  # may be the owner_invoice_id of a credit/debit note
     has_owner: bool = False  # carries owner_invoice_id
     in_saft_sales: bool = True  # listed in SAF-T SourceDocuments/SalesInvoices
+    family: str = "invoices"  # the list endpoint that holds it: invoices, estimates, guides
+    routed: bool = True  # has its own /{path}.json; False: only seen in lists
 
 
 DOC_TYPES = (
@@ -102,11 +111,57 @@ DOC_TYPES = (
         SequenceKind.VAT_MOSS_INVOICE, "FT", "Fatura (VAT MOSS)",
         can_own_notes=True, in_saft_sales=False,
     ),
+    # Listed by /invoices.json's type[] filter; the service gives them no path of their own.
+    DocTypeInfo(
+        DocType.CASH_INVOICE, "cash_invoices", "cash_invoice", SequenceKind.INVOICE, "VD",
+        "Venda a Dinheiro", creatable=False, in_saft_sales=False, routed=False,
+    ),
+    DocTypeInfo(
+        DocType.VAT_MOSS_RECEIPT, "vat_moss_receipts", "vat_moss_receipt",
+        SequenceKind.VAT_MOSS_RECEIPT, "RG", "Recibo (VAT MOSS)", creatable=False,
+        in_saft_sales=False, routed=False,
+    ),
+    DocTypeInfo(
+        DocType.VAT_MOSS_CREDIT_NOTE, "vat_moss_credit_notes", "vat_moss_credit_note",
+        SequenceKind.VAT_MOSS_CREDIT_NOTE, "NC", "Nota de Crédito (VAT MOSS)", creatable=False,
+        in_saft_sales=False, routed=False,
+    ),
+    DocTypeInfo(
+        DocType.QUOTE, "quotes", "quote", SequenceKind.QUOTE, "OR", "Orçamento",
+        in_saft_sales=False, family="estimates",
+    ),
+    DocTypeInfo(
+        DocType.PROFORMA, "proformas", "proforma", SequenceKind.PROFORMA, "PF", "Fatura Pró-forma",
+        in_saft_sales=False, family="estimates",
+    ),
+    DocTypeInfo(
+        DocType.FEES_NOTE, "fees_notes", "fees_note", SequenceKind.FEES_NOTE, "NH",
+        "Nota de Honorários", in_saft_sales=False, family="estimates",
+    ),
+    DocTypeInfo(
+        DocType.SHIPPING, "shippings", "shipping", SequenceKind.SHIPPING, "GR", "Guia de Remessa",
+        in_saft_sales=False, family="guides",
+    ),
+    DocTypeInfo(
+        DocType.TRANSPORT, "transports", "transport", SequenceKind.TRANSPORT, "GT",
+        "Guia de Transporte", in_saft_sales=False, family="guides",
+    ),
+    DocTypeInfo(
+        DocType.DEVOLUTION, "devolutions", "devolution", SequenceKind.DEVOLUTION, "GD",
+        "Guia de Devolução", in_saft_sales=False, family="guides",
+    ),
 )  # fmt: skip
 
-BY_PATH = {info.path: info for info in DOC_TYPES}
+BY_PATH = {info.path: info for info in DOC_TYPES if info.routed}
 BY_TYPE = {info.doc_type: info for info in DOC_TYPES}
 TYPE_PATHS = tuple(BY_PATH)
+FAMILIES = ("invoices", "estimates", "guides")
+
+
+def family_doc_types(family: str) -> tuple[str, ...]:
+    return tuple(info.doc_type for info in DOC_TYPES if info.family == family)
+
+
 CREATABLE_PATHS = tuple(info.path for info in DOC_TYPES if info.creatable)
 OWNER_TYPES = tuple(info.doc_type for info in DOC_TYPES if info.can_own_notes)
 

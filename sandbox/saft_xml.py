@@ -1,8 +1,8 @@
 """A monthly SAF-T (PT) 1.04_01 AuditFile, zipped, from the account's finalized documents.
 
 SalesInvoices holds every numbered document of the month of the invoice family (FT, FR, FS,
-NC, ND; receipts belong in Payments and VAT MOSS invoices are not PT VAT, so both are left
-out). Canceled documents are listed with status A and kept out of TotalDebit/TotalCredit,
+NC, ND; VAT MOSS invoices are not PT VAT, so they are left out); Payments holds the month's
+receipts (RG), each naming the invoice it pays. Canceled documents are listed with status A and kept out of TotalDebit/TotalCredit,
 as the format requires; credit notes count as debit, the rest as credit.
 """
 
@@ -67,6 +67,15 @@ def month_documents(account: SandboxAccount, year: int, month: int):
     )
 
 
+def month_receipts(account: SandboxAccount, year: int, month: int):
+    return (
+        SandboxDocument.objects.filter(account=account, doc_type=DocType.RECEIPT)
+        .finalized_in(year, month)
+        .select_related("client", "owner")
+        .order_by("counter_id", "number")
+    )
+
+
 def _header(root, account: SandboxAccount, year: int, month: int) -> None:
     header = _add(root, "Header")
     _add(header, "AuditFileVersion", "1.04_01")
@@ -91,9 +100,9 @@ def _header(root, account: SandboxAccount, year: int, month: int) -> None:
     _add(header, "ProductVersion", "1.0")
 
 
-def _master_files(root, documents) -> None:
+def _master_files(root, documents, receipts=()) -> None:
     master = _add(root, "MasterFiles")
-    clients = {doc.client_id: doc.client for doc in documents}
+    clients = {doc.client_id: doc.client for doc in [*documents, *receipts]}
     for client in sorted(clients.values(), key=lambda c: c.pk):
         customer = _add(master, "Customer")
         _add(customer, "CustomerID", client.pk)
@@ -187,13 +196,60 @@ def _invoice(parent, doc: SandboxDocument) -> None:
     _add(totals, "GrossTotal", _amount(doc.total))
 
 
+def _payments(parent, receipts) -> None:
+    """SourceDocuments/Payments: the receipts, canceled ones with status A and not counted."""
+    if not receipts:
+        return
+    payments = _add(parent, "Payments")
+    counted = [r for r in receipts if r.status != Status.CANCELED]
+    _add(payments, "NumberOfEntries", len(receipts))
+    _add(payments, "TotalDebit", _amount(ZERO))
+    _add(payments, "TotalCredit", _amount(sum((r.total for r in counted), ZERO)))
+    for receipt in receipts:
+        entry_time = timezone.localtime(receipt.finalized_at or timezone.now()).strftime(
+            "%Y-%m-%dT%H:%M:%S"
+        )
+        payment = _add(payments, "Payment")
+        _add(payment, "PaymentRefNo", receipt.display_number)
+        _add(payment, "ATCUD", receipt.atcud or "0")
+        _add(payment, "Period", receipt.date.month)
+        _add(payment, "TransactionDate", receipt.date.isoformat())
+        _add(payment, "PaymentType", "RG")
+        status = _add(payment, "DocumentStatus")
+        _add(status, "PaymentStatus", "A" if receipt.status == Status.CANCELED else "N")
+        _add(status, "PaymentStatusDate", entry_time)
+        if receipt.status == Status.CANCELED and receipt.state_message:
+            _add(status, "Reason", receipt.state_message[:50])
+        _add(status, "SourceID", "sandbox")
+        _add(status, "SourcePayment", "P")
+        method = _add(payment, "PaymentMethod")
+        _add(method, "PaymentMechanism", receipt.payment_mechanism or "OU")
+        _add(method, "PaymentAmount", _amount(receipt.total))
+        _add(method, "PaymentDate", receipt.date.isoformat())
+        _add(payment, "SourceID", "sandbox")
+        _add(payment, "SystemEntryDate", entry_time)
+        _add(payment, "CustomerID", receipt.client_id)
+        line = _add(payment, "Line")
+        _add(line, "LineNumber", 1)
+        if receipt.owner is not None:
+            source = _add(line, "SourceDocumentID")
+            _add(source, "OriginatingON", receipt.owner.display_number)
+            _add(source, "InvoiceDate", receipt.owner.date.isoformat())
+        _add(line, "CreditAmount", _amount(receipt.total))
+        totals = _add(payment, "DocumentTotals")
+        _add(totals, "TaxPayable", _amount(ZERO))
+        _add(totals, "NetTotal", _amount(receipt.total))
+        _add(totals, "GrossTotal", _amount(receipt.total))
+
+
 def audit_file(account: SandboxAccount, year: int, month: int) -> bytes:
     """The SAF-T XML for one month."""
     ET.register_namespace("", NAMESPACE)
     documents = list(month_documents(account, year, month))
+    receipts = list(month_receipts(account, year, month))
     root = ET.Element(_q("AuditFile"))
     _header(root, account, year, month)
-    _master_files(root, documents)
+    _master_files(root, documents, receipts)
     sales = _add(_add(root, "SourceDocuments"), "SalesInvoices")
     counted = [doc for doc in documents if doc.status != Status.CANCELED]
     debit = sum((d.before_taxes for d in counted if d.doc_type == DocType.CREDIT_NOTE), ZERO)
@@ -203,6 +259,7 @@ def audit_file(account: SandboxAccount, year: int, month: int) -> bytes:
     _add(sales, "TotalCredit", _amount(credit))
     for doc in documents:
         _invoice(sales, doc)
+    _payments(root.find(_q("SourceDocuments")), receipts)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 

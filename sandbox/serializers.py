@@ -127,6 +127,11 @@ def document_json(doc: SandboxDocument) -> dict:
         }
     if doc.info.has_owner and doc.owner_id is not None:
         data["owner_invoice_id"] = doc.owner_id
+    if doc.info.family == "guides":
+        for key in ("loaded_at", "license_plate", "address_from", "address_to"):
+            data[key] = doc.guide.get(key)
+    if doc.payment_mechanism:
+        data["payment_mechanism"] = doc.payment_mechanism
     return data
 
 

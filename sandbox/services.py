@@ -64,49 +64,91 @@ def document_create(
                 retention=plan.retention,
                 tax_exemption=plan.tax_exemption,
                 owner=plan.owner,
+                guide=plan.guide,
                 sum=totals.sum,
                 discount=totals.discount,
                 before_taxes=totals.before_taxes,
                 taxes=totals.taxes,
                 total=totals.total,
             )
-            # Sorted, so concurrent documents naming the same items lock them in one order.
-            for line in sorted(plan.lines, key=lambda line: line.name):
-                SandboxItem.objects.update_or_create(
-                    account=account,
-                    name=line.name,
-                    defaults={
-                        "description": line.description,
-                        "unit_price": line.unit_price,
-                        "unit": line.unit,
-                        "tax": line.tax,
-                    },
-                )
-            SandboxLine.objects.bulk_create(
-                SandboxLine(
-                    document=document,
-                    position=position,
-                    name=line.name,
-                    description=line.description,
-                    unit_price=line.unit_price,
-                    unit=line.unit,
-                    quantity=line.quantity,
-                    discount=line.discount,
-                    tax_ref=line.tax.pk if line.tax else None,
-                    tax_name=line.tax.name if line.tax else "",
-                    tax_value=line.tax.value if line.tax else 0,
-                    subtotal=line.totals.subtotal,
-                    discount_amount=line.totals.discount_amount,
-                    tax_amount=line.totals.tax_amount,
-                    total=line.totals.total,
-                )
-                for position, line in enumerate(plan.lines, start=1)
-            )
+            _write_lines(account, document, plan)
     except IntegrityError:
         if proprietary_uid and documents.filter(proprietary_uid=proprietary_uid).exists():
             raise DuplicateUid(proprietary_uid) from None
         raise
     return document
+
+
+def _write_lines(account, document: SandboxDocument, plan: DocumentPlan) -> None:
+    """The plan's lines on `document`, and its items remembered in the catalogue."""
+    # Sorted, so concurrent documents naming the same items lock them in one order.
+    for line in sorted(plan.lines, key=lambda line: line.name):
+        SandboxItem.objects.update_or_create(
+            account=account,
+            name=line.name,
+            defaults={
+                "description": line.description,
+                "unit_price": line.unit_price,
+                "unit": line.unit,
+                "tax": line.tax,
+            },
+        )
+    SandboxLine.objects.bulk_create(
+        SandboxLine(
+            document=document,
+            position=position,
+            name=line.name,
+            description=line.description,
+            unit_price=line.unit_price,
+            unit=line.unit,
+            quantity=line.quantity,
+            discount=line.discount,
+            tax_ref=line.tax.pk if line.tax else None,
+            tax_name=line.tax.name if line.tax else "",
+            tax_value=line.tax.value if line.tax else 0,
+            subtotal=line.totals.subtotal,
+            discount_amount=line.totals.discount_amount,
+            tax_amount=line.totals.tax_amount,
+            total=line.totals.total,
+        )
+        for position, line in enumerate(plan.lines, start=1)
+    )
+
+
+def document_update(*, account, document: SandboxDocument, plan: DocumentPlan) -> None:
+    """PUT /{type}/{id}.json: the draft becomes the plan, wholesale (lines replaced).
+
+    Raises StateChangeError when the document is not (or no longer) a draft.
+    """
+    totals = plan.totals
+    with transaction.atomic():
+        locked = (
+            SandboxDocument.objects.select_for_update()
+            .filter(pk=document.pk, status=Status.DRAFT)
+            .first()
+        )
+        if locked is None:
+            raise StateChangeError(f"{document.doc_type} can't be changed anymore")
+        client = plan.client or SandboxClient.objects.create(account=account, **plan.client_fields)
+        SandboxDocument.objects.filter(pk=document.pk).update(
+            client=client,
+            counter=plan.counter,
+            date=plan.date,
+            due_date=plan.due_date,
+            reference=plan.reference,
+            observations=plan.observations,
+            retention=plan.retention,
+            tax_exemption=plan.tax_exemption,
+            owner=plan.owner,
+            guide=plan.guide,
+            sum=totals.sum,
+            discount=totals.discount,
+            before_taxes=totals.before_taxes,
+            taxes=totals.taxes,
+            total=totals.total,
+        )
+        document.lines.all().delete()
+        _write_lines(account, document, plan)
 
 
 def saft_signature(doc: SandboxDocument, previous_hash: str) -> str:
@@ -160,14 +202,14 @@ def document_finalize(doc: SandboxDocument, new_status: str) -> None:
     doc.save(update_fields=fields)
 
 
-STATES = ("finalized", "deleted", "canceled", "settled", "unsettled")
+STATES = ("finalized", "deleted", "canceled", "settled", "unsettled", "accepted", "refused")
 
 
 def _target(doc: SandboxDocument, state: str) -> str | None:
     """The transition table: the status `state` leads to from `doc.status`, or None."""
     info = doc.info
     paid_on_the_spot = info.settled_when_finalized
-    payable = doc.doc_type != DocType.RECEIPT and not paid_on_the_spot
+    payable = doc.doc_type != DocType.RECEIPT and not paid_on_the_spot and info.family == "invoices"
     issued = (Status.FINAL, Status.SENT)
     table = {
         (Status.DRAFT, "finalized"): Status.SETTLED if paid_on_the_spot else Status.FINAL,
@@ -177,6 +219,9 @@ def _target(doc: SandboxDocument, state: str) -> str | None:
     }
     if paid_on_the_spot:
         table[(Status.SETTLED, "canceled")] = Status.CANCELED
+    if info.family == "estimates":
+        table[(Status.FINAL, "accepted")] = Status.ACCEPTED
+        table[(Status.FINAL, "refused")] = Status.REFUSED
     if payable:
         table[(Status.SETTLED, "unsettled")] = Status.FINAL
     return table.get((doc.status, state))
@@ -201,4 +246,8 @@ def document_change_state(doc: SandboxDocument, state: str, message: str) -> San
         if state == "finalized":
             document_finalize(doc, target)
         doc.status, doc.state_message = target, message
+        if doc.doc_type == DocType.RECEIPT and target == Status.CANCELED:
+            from sandbox.payments import receipt_canceled  # payments imports this module
+
+            receipt_canceled(doc)
     return doc

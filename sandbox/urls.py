@@ -11,7 +11,9 @@ from sandbox.responses import not_found_page
 from sandbox.views import clients as views_clients
 from sandbox.views import control as views_control
 from sandbox.views import documents as views_documents
+from sandbox.views import email as views_email
 from sandbox.views import files as views_files
+from sandbox.views import payments as views_payments
 from sandbox.views import sequences as views_sequences
 
 app_name = "sandbox"
@@ -50,6 +52,13 @@ urlpatterns = [
         views_sequences.sequence_set_current,
         name="sequence_set_current",
     ),
+    path(f"{A}estimates.json", views_documents.family_list, {"family": "estimates"}),
+    path(f"{A}guides.json", views_documents.family_list, {"family": "guides"}),
+    path(
+        f"{A}documents/<int:document_id>/partial_payments.json",
+        views_payments.partial_payment_create,
+        name="partial_payment_create",
+    ),
     path(f"{A}api/pdf/<int:document_id>.json", views_files.pdf_request, name="pdf_request"),
     path(f"{A}api/export_saft.json", views_files.saft_request, name="saft_request"),
     path(f"{A}files/pdf/<str:token>.pdf", views_files.pdf_file, name="pdf_file"),
@@ -75,6 +84,12 @@ for type_path in TYPE_PATHS:
             views_documents.document_change_state_view,
             {"type_path": type_path},
             name=f"{type_path}_change_state",
+        ),
+        path(
+            f"{A}{type_path}/<int:document_id>/email-document.json",
+            views_email.document_email,
+            {"type_path": type_path},
+            name=f"{type_path}_email",
         ),
     ]
 

@@ -65,6 +65,7 @@ class DocumentPlan:
     counter: SandboxSequenceCounter | None
     owner: SandboxDocument | None
     errors: list[str] = field(default_factory=list)
+    guide: dict = field(default_factory=dict)
 
     @property
     def totals(self):
@@ -143,7 +144,26 @@ def validate_document(account: SandboxAccount, info: DocTypeInfo, payload: dict)
     )
     if lines and plan.totals.total >= MAX_TOTAL:
         errors.append("Total is too big")
+    if info.family == "guides":
+        plan.guide = _check_guide(payload, errors)
     return plan
+
+
+def _check_guide(payload: dict, errors: list[str]) -> dict:
+    """A guide says when the goods leave (dd/mm/yyyy hh:mm:ss) and from where to where."""
+    loaded_at = _text(payload.get("loaded_at"))
+    if not loaded_at:
+        errors.append("Loaded at can't be blank")
+    elif not re.fullmatch(r"\d{2}/\d{2}/\d{4}( \d{2}:\d{2}(:\d{2})?)?", loaded_at):
+        errors.append("Loaded at is invalid")
+    guide = {"loaded_at": loaded_at, "license_plate": _text(payload.get("license_plate"), 20)}
+    for key in ("address_from", "address_to"):
+        value = payload.get(key)
+        if isinstance(value, dict):
+            guide[key] = {k: _text(v, 200) for k, v in value.items() if isinstance(k, str)}
+        else:
+            guide[key] = _text(value, 200) or None
+    return guide
 
 
 def _check_client(account, data, errors) -> tuple[SandboxClient | None, dict]:

@@ -130,3 +130,41 @@ def raw_from_submission(submission, sequences: list[Sequence]) -> RawEntry:
         if isinstance(item, dict)
     ]
     return RawEntry(header=header, rows=rows)
+
+
+def raw_from_document(
+    document: Document,
+    *,
+    sequences: list[Sequence],
+    taxes: list[Tax],
+    token: uuid.UUID,
+    doc_type: str,
+    as_copy: bool = False,
+) -> RawEntry:
+    """A document as the create form's input: the draft to edit, or (`as_copy`) the start of
+    a new draft, dated today with the same payment term."""
+    header = dict.fromkeys(DocumentForm.base_fields, "")
+    header.update(header_from_document(document))
+    header.update(
+        {
+            "token": str(token),
+            "doc_type": doc_type,
+            "owner_invoice_id": str(document.owner_invoice_id or ""),
+            "observations": document.observations,
+        }
+    )
+    default = next((s for s in sequences if s.is_default), sequences[0] if sequences else None)
+    header["sequence"] = str(default.id) if default else ""
+    for sequence in sequences:
+        if document.sequence_id and any(
+            c.sequence_id == document.sequence_id for c in sequence.counters
+        ):
+            header["sequence"] = str(sequence.id)
+    day, due = document.date, document.due_date
+    if as_copy or day is None:
+        term = (due - day) if (day and due and due >= day) else None
+        day = timezone.localdate()
+        due = day + term if term is not None else day
+    header["date"] = format_date(day)
+    header["due_date"] = format_date(due or day)
+    return RawEntry(header=header, rows=rows_from_document(document, taxes))

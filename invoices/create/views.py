@@ -60,7 +60,7 @@ def _wants_fragment(request: HttpRequest) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
-def _company_lists(
+def company_lists(
     account: Account, *, refresh_taxes: bool = False
 ) -> tuple[list[Tax], list[Sequence], list[str]]:
     """The company's taxes and series, and what went wrong loading them (for the page)."""
@@ -82,7 +82,7 @@ def _company_lists(
     return taxes, sequences, problems
 
 
-def _render_entry(
+def render_entry(
     request: HttpRequest,
     account: Account,
     entry: DocumentEntry,
@@ -91,7 +91,10 @@ def _render_entry(
     submission: Submission | None = None,
     notices: list[str] | None = None,
     focus: str = "",
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
+    """The create form, as a page or (htmx) the form fragment. `extra`: the edit form's
+    `form_url`, `editing` and `page_title` (drafts.views reuses this form)."""
     context: dict[str, Any] = {
         "focus_id": _focus_id(entry, focus),
         "account": account,
@@ -103,6 +106,7 @@ def _render_entry(
         "problems": problems,
         "notices": notices or [],
         "submission": submission,
+        **(extra or {}),
     }
     template = FORM_TEMPLATE if _wants_fragment(request) else PAGE_TEMPLATE
     return _private(render(request, template, context))
@@ -158,7 +162,7 @@ def _outcome_response(
         entry = DocumentEntry(sequences=sequences, taxes=taxes, raw=raw, bound=True)
         entry.is_valid()
         entry.form.add_error(None, submission.message)
-        return _render_entry(request, account, entry, problems=problems)
+        return render_entry(request, account, entry, problems=problems)
     # Unknown, or still being sent by another request: same token, retry or wait. The
     # address bar must name the submission, so a reload or the back button shows this
     # panel and its retry again; at /documents/new/ it would be a blank form, and a clerk
@@ -167,7 +171,7 @@ def _outcome_response(
     if not request.htmx:
         return redirect(status_url)  # POST/redirect/GET
     entry = DocumentEntry(sequences=sequences, taxes=taxes, raw=raw)
-    response = _render_entry(request, account, entry, problems=problems, submission=submission)
+    response = render_entry(request, account, entry, problems=problems, submission=submission)
     return push_url(response, status_url)
 
 
@@ -175,7 +179,7 @@ def _outcome_response(
 @login_required
 def document_create(request: HttpRequest, account_slug: str) -> HttpResponse:
     account = get_account_for_user(request, account_slug, role=Role.CLERK)
-    taxes, sequences, problems = _company_lists(
+    taxes, sequences, problems = company_lists(
         account, refresh_taxes="refresh_taxes" in request.POST
     )
     if request.method == "GET":
@@ -191,7 +195,7 @@ def document_create(request: HttpRequest, account_slug: str) -> HttpResponse:
         raw.remove_line(request.POST["remove_line"])
         focus = "add_line"
     elif "pick_client" in request.POST:
-        notices += _pick_client(account, raw, request.POST["pick_client"])
+        notices += pick_client(account, raw, request.POST["pick_client"])
         focus = "after_client"
     elif "refresh_taxes" in request.POST:
         if not problems:
@@ -201,7 +205,7 @@ def document_create(request: HttpRequest, account_slug: str) -> HttpResponse:
     # Anything else (a line added or removed, a client picked, Enter pressed in a field)
     # re-renders what was typed, without checking it yet.
     entry = DocumentEntry(sequences=sequences, taxes=taxes, raw=raw)
-    return _render_entry(request, account, entry, problems=problems, notices=notices, focus=focus)
+    return render_entry(request, account, entry, problems=problems, notices=notices, focus=focus)
 
 
 def _document_create_get(
@@ -225,7 +229,7 @@ def _document_create_get(
     if owner_id:
         notices += _prefill_from_owner(account, raw, owner_id, taxes)
     entry = DocumentEntry(sequences=sequences, taxes=taxes, raw=raw)
-    return _render_entry(request, account, entry, problems=problems, notices=notices)
+    return render_entry(request, account, entry, problems=problems, notices=notices)
 
 
 def _prefill_from_owner(
@@ -251,7 +255,7 @@ def _prefill_from_owner(
     return [filled, problem] if problem else [filled]
 
 
-def _pick_client(account: Account, raw: RawEntry, client_id: str) -> list[str]:
+def pick_client(account: Account, raw: RawEntry, client_id: str) -> list[str]:
     try:
         client = services.client_by_id(account=account, client_id=int(client_id))
     except ValueError:
@@ -295,15 +299,15 @@ def _document_submit(
             entry = DocumentEntry(sequences=sequences, taxes=taxes, raw=raw, bound=True)
             entry.is_valid()
             entry.form.add_error(None, _("This form had expired. Check it and create again."))
-        return _render_entry(request, account, entry, problems=problems)
+        return render_entry(request, account, entry, problems=problems)
     owner_id = entry.form.cleaned_data.get("owner_invoice_id")
     if owner_id and entry.doc_type in NOTE_TYPES:
         owner, problem = services.owner_check(account=account, owner_id=owner_id, token=entry.token)
         if problem:
             entry.form.add_error("owner_invoice_id", problem)
-            return _render_entry(request, account, entry, problems=problems)
+            return render_entry(request, account, entry, problems=problems)
         if owner is not None and not credit_note_fits(entry, owner):
-            return _render_entry(request, account, entry, problems=problems)
+            return render_entry(request, account, entry, problems=problems)
     submission = services.document_create(
         account=account,
         user=request.user,
@@ -328,7 +332,7 @@ def _submission_for(account: Account, token: uuid.UUID) -> Submission:
 def submission_retry(request: HttpRequest, account_slug: str, token: uuid.UUID) -> HttpResponse:
     account = get_account_for_user(request, account_slug, role=Role.CLERK)
     submission = _submission_for(account, token)
-    taxes, sequences, problems = _company_lists(account)
+    taxes, sequences, problems = company_lists(account)
     submission = services.submission_retry(
         account=account, user=request.user, submission=submission
     )
@@ -355,16 +359,16 @@ def submission_detail(request: HttpRequest, account_slug: str, token: uuid.UUID)
         if submission.is_failed:  # the whole form comes back, with the refusal on it
             return HttpResponseClientRedirect(request.path)
         return _private(render(request, STATUS_TEMPLATE, context))
-    taxes, sequences, problems = _company_lists(account)
+    taxes, sequences, problems = company_lists(account)
     raw = raw_from_submission(submission, sequences)
     if submission.is_failed:
         raw.header["token"] = str(uuid.uuid4())
         entry = DocumentEntry(sequences=sequences, taxes=taxes, raw=raw, bound=True)
         entry.is_valid()
         entry.form.add_error(None, submission.message)
-        return _render_entry(request, account, entry, problems=problems)
+        return render_entry(request, account, entry, problems=problems)
     entry = DocumentEntry(sequences=sequences, taxes=taxes, raw=raw)
-    return _render_entry(request, account, entry, problems=problems, submission=submission)
+    return render_entry(request, account, entry, problems=problems, submission=submission)
 
 
 @require_POST
@@ -372,7 +376,7 @@ def submission_detail(request: HttpRequest, account_slug: str, token: uuid.UUID)
 def document_create_preview(request: HttpRequest, account_slug: str) -> HttpResponse:
     """The live estimate, from whatever is in the form right now (nothing is validated)."""
     account = get_account_for_user(request, account_slug, role=Role.CLERK)
-    taxes, sequences, _problems = _company_lists(account)
+    taxes, sequences, _problems = company_lists(account)
     entry = DocumentEntry(sequences=sequences, taxes=taxes, raw=RawEntry.from_post(request.POST))
     context = {"account": account, "entry": entry, "estimate": entry.estimate()}
     return _private(render(request, "invoices/create/_totals_preview.html", context))

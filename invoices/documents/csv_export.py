@@ -80,7 +80,7 @@ def header() -> list[str]:
 
 def row(doc: Document) -> list[str]:
     return [
-        str(doc.type.label),
+        safe_text(str(doc.type.label)),
         doc.display_number,
         safe_text(doc.atcud),
         format_date(doc.date) if doc.date else "",

@@ -7,6 +7,7 @@ every upstream failure ends on the page as a message, never a 500.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 from html import escape
 from typing import Any
@@ -76,6 +77,8 @@ def document_rows_html(
     }
     base = escape(list_url)
     kinds = {kind.name: escape(str(kind.label)) for kind in DOCUMENT_TYPES}
+    read_only = escape(_("read-only"))
+    pick_label = escape(_("Select"))
     rows = []
     for doc in documents:
         colour, label = badges.get(doc.status) or ("light", escape(doc.status))
@@ -98,7 +101,7 @@ def document_rows_html(
         rows.append(
             f'<tr data-document-id="{doc.id}"{row_class}>'
             f'<td class="text-nowrap">{number}<div class="small text-body-secondary">'
-            f"{kinds[doc.type.name]}</div></td>"
+            f"{_kind_html(doc, kinds, read_only)}</div></td>"
             f'<td class="font-monospace-sm">{atcud}</td>'
             f'<td class="text-nowrap">{pt_date(doc.date)}</td>'
             f'<td class="text-nowrap">{pt_date(doc.due_date)}</td>'
@@ -109,9 +112,27 @@ def document_rows_html(
             f'<td class="num">{pt_number(doc.taxes)}</td>'
             f'<td class="num fw-semibold">{pt_number(doc.total)}</td>'
             f"<td>{escape(doc.currency)}</td>"
+            f"{_pick_html(doc, pick_label)}"
             "</tr>\n"
         )
     return mark_safe("".join(rows))  # every upstream value above is escaped
+
+
+def _pick_html(doc: Document, label: str) -> str:
+    """The bulk actions' checkbox (it belongs to #bulk-form through its form attribute)."""
+    if doc.type.path not in GETTABLE_TYPE_PATHS:
+        return "<td></td>"
+    return (
+        f'<td><input type="checkbox" class="form-check-input" form="bulk-form" name="doc" '
+        f'value="{doc.type.path}:{doc.id}" aria-label="{label} {escape(doc.display_number)}"></td>'
+    )
+
+
+def _kind_html(doc: Document, kinds: dict[str, str], read_only: str) -> str:
+    """The type under the number; a type this dashboard does not know keeps its own name."""
+    if doc.type.known:
+        return kinds[doc.type.name]
+    return f'{escape(doc.type.name)} <span class="badge text-bg-light border">{read_only}</span>'
 
 
 @require_GET
@@ -145,6 +166,7 @@ def document_list(request: HttpRequest, account_slug: str) -> HttpResponse:
         else "",
         "pager": _pager(page, query, list_url) if page else [],
         "error": error,
+        "bulk_token": uuid.uuid4().hex,  # one bulk e-mail per rendered list (bulk.views)
     }
     if _wants_fragment(request):
         context["oob_errors"] = True

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
-from invoices.invoicexpress.document_types import document_type
+from invoices.invoicexpress.document_types import FAMILIES, document_type
 from invoices.invoicexpress.errors import (
     BadResponse,
     NotFound,
@@ -293,8 +293,15 @@ class InvoiceXpressClient:
         reference: str = "",
         page: int = 1,
         per_page: int = 10,
+        family: str = "invoices",
     ) -> DocumentPage:
-        """`GET /invoices.json` with the list page's filters (every type unless `types`)."""
+        """`GET /invoices.json` with the list page's filters (every type unless `types`).
+
+        `family`: "estimates" or "guides" asks `GET /estimates.json` or `/guides.json`,
+        which take the same filters and answer under their own root.
+        """
+        if family not in FAMILIES:
+            raise ValueError(f"Unknown document family: {family!r}")
         params: list[tuple[str, Any]] = []
         if text:
             params.append(("text", text))
@@ -321,7 +328,8 @@ class InvoiceXpressClient:
         if reference:
             params.append(("reference", reference))
         params += [("page", page), ("per_page", per_page)]
-        return DocumentPage.from_api(self._request("GET", "invoices.json", params=params).json())
+        answer = self._request("GET", f"{family}.json", params=params)
+        return DocumentPage.from_api(answer.json(), root=family)
 
     def get_document(self, doc_type: str, doc_id: int) -> Document:
         kind = document_type(doc_type)
@@ -357,6 +365,98 @@ class InvoiceXpressClient:
             return Document.from_api(data[kind.root])
         # Some states (deleted) answer without a body: read the document back if it exists.
         return self.get_document(doc_type, doc_id)
+
+    def update_document(self, doc_type: str, doc_id: int, invoice: Mapping[str, Any]) -> Document:
+        """`PUT /{type}/{id}.json`: replaces a draft wholesale (send the client and every item).
+
+        A document that is no longer a draft answers 422 (Rejected). 200 with the document
+        or with an empty body: both happen, so an empty one reads the draft back.
+        """
+        kind = document_type(doc_type)
+        answer = self._request(
+            "PUT",
+            f"{kind.path}/{int(doc_id)}.json",
+            body={"invoice": dict(invoice)},
+            ok=(200, 201, 204),
+        )
+        data = answer.json()
+        if isinstance(data, dict) and isinstance(data.get(kind.root), dict):
+            return Document.from_api(data[kind.root])
+        return self.get_document(doc_type, doc_id)
+
+    def register_payment(
+        self,
+        doc_id: int,
+        *,
+        amount: Decimal,
+        payment_date: dt.date,
+        mechanism: str,
+        note: str = "",
+        serie: str = "",
+    ) -> Document:
+        """`POST /documents/{id}/partial_payments.json`: a payment on an invoice (or simplified
+        invoice) as a receipt. When the receipts reach the total, the invoice is settled.
+        Never resent: it has no idempotency key, so a lost answer is the caller's to resolve.
+        """
+        payment: dict[str, Any] = {
+            "payment_mechanism": mechanism,
+            "amount": amount,
+            "payment_date": payment_date,
+        }
+        if note:
+            payment["note"] = note
+        if serie:
+            payment["serie"] = serie
+        answer = self._request(
+            "POST",
+            f"documents/{int(doc_id)}/partial_payments.json",
+            body={"partial_payment": payment},
+        )
+        return Document.from_api(self._data(answer, "receipt"), "Receipt")
+
+    def cancel_receipt(self, receipt_id: int, reason: str) -> Document:
+        """`PUT /receipts/{id}/change-state.json` (root "receipt"): the invoice is unsettled."""
+        answer = self._request(
+            "PUT",
+            f"receipts/{int(receipt_id)}/change-state.json",
+            body={"receipt": {"state": "canceled", "message": reason}},
+            ok=(200, 201, 204),
+        )
+        data = answer.json()
+        if isinstance(data, dict) and isinstance(data.get("receipt"), dict):
+            return Document.from_api(data["receipt"], "Receipt")
+        return self.get_document("receipts", receipt_id)
+
+    def email_document(
+        self,
+        doc_type: str,
+        doc_id: int,
+        *,
+        to: str,
+        subject: str,
+        body: str,
+        cc: str = "",
+        bcc: str = "",
+        save_client_email: bool = False,
+        logo: bool = False,
+    ) -> None:
+        """`PUT /{type}/{id}/email-document.json`. Success is a 200 with an EMPTY body, so
+        nothing is parsed; 422 names the bad address ("Email: is an invalid email")."""
+        kind = document_type(doc_type)
+        message = {
+            "client": {"email": to, "save": "1" if save_client_email else "0"},
+            "subject": subject,
+            "body": body,
+            "cc": cc,
+            "bcc": bcc,
+            "logo": "1" if logo else "0",
+        }
+        self._request(
+            "PUT",
+            f"{kind.path}/{int(doc_id)}/email-document.json",
+            body={"message": message},
+            ok=(200, 201, 204),
+        )
 
     def pdf(self, doc_id: int, *, second_copy: bool = False) -> PdfResult:
         """`GET /api/pdf/{id}.json`: 202 while rendering, then the link. 406 for a draft."""

@@ -23,6 +23,10 @@ class DocumentType:
     # The client owes money on it until it is settled, so it can be overdue. Receipts
     # record a payment, credit notes owe the client, invoice-receipts are paid on issue.
     receivable: bool = False
+    # Which list endpoint holds it: invoices.json, estimates.json or guides.json.
+    family: str = "invoices"
+    # False for a `type` this table does not know: listed read-only under its own name.
+    known: bool = True
 
 
 DOCUMENT_TYPES: tuple[DocumentType, ...] = (
@@ -74,7 +78,19 @@ DOCUMENT_TYPES: tuple[DocumentType, ...] = (
         "NC",
         _("VAT MOSS credit note"),
     ),
+    # Estimates (GET /estimates.json) and guides (GET /guides.json): read-only here.
+    DocumentType("Quote", "quotes", "quote", "OR", _("Quote"), family="estimates"),
+    DocumentType("Proforma", "proformas", "proforma", "PF", _("Proforma"), family="estimates"),
+    DocumentType("FeesNote", "fees_notes", "fees_note", "NH", _("Fees note"), family="estimates"),
+    DocumentType("Shipping", "shippings", "shipping", "GR", _("Shipping guide"), family="guides"),
+    DocumentType(
+        "Transport", "transports", "transport", "GT", _("Transport guide"), family="guides"
+    ),
+    DocumentType(
+        "Devolution", "devolutions", "devolution", "GD", _("Devolution guide"), family="guides"
+    ),
 )
+FAMILIES = ("invoices", "estimates", "guides")
 _BY_NAME = {t.name: t for t in DOCUMENT_TYPES}
 _BY_PATH = {t.path: t for t in DOCUMENT_TYPES}
 # The types `GET /{type}/{id}.json` serves.
@@ -86,8 +102,26 @@ GETTABLE_TYPE_PATHS = (
     "debit_notes",
     "receipts",
     "vat_moss_invoices",
+    "quotes",
+    "proformas",
+    "fees_notes",
+    "shippings",
+    "transports",
+    "devolutions",
 )
+# The types whose lifecycle (finalize, cancel, settle...) the dashboard drives: the invoicing
+# family. Estimates and guides are read here, never changed.
+ACTIONABLE_TYPE_PATHS = tuple(p for p in GETTABLE_TYPE_PATHS if _BY_PATH[p].family == "invoices")
 STATUSES = ("draft", "sent", "final", "settled", "canceled", "second_copy")
+
+
+def family_types(family: str) -> tuple[DocumentType, ...]:
+    return tuple(t for t in DOCUMENT_TYPES if t.family == family)
+
+
+def unknown_document_type(name: str) -> DocumentType:
+    """A `type` the dashboard does not know (a new family upstream): shown, never acted on."""
+    return DocumentType(name=name, path="", root="", code="", label=name, known=False)
 
 
 def document_type(name_or_path: str) -> DocumentType:

@@ -29,7 +29,11 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 from django_htmx.middleware import HtmxDetails
 
 from invoices.access import get_account_for_user
-from invoices.invoicexpress.document_types import GETTABLE_TYPE_PATHS, DocumentType
+from invoices.invoicexpress.document_types import (
+    ACTIONABLE_TYPE_PATHS,
+    GETTABLE_TYPE_PATHS,
+    DocumentType,
+)
 from invoices.invoicexpress.document_types import document_type as get_document_type
 from invoices.invoicexpress.errors import InvoiceXpressError, NotFound
 from invoices.invoicexpress.records import Document
@@ -82,8 +86,9 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _kind(type_path: str) -> DocumentType:
-    if type_path not in GETTABLE_TYPE_PATHS:
+def _kind(type_path: str, *, changes: bool = False) -> DocumentType:
+    """The type, or 404. `changes`: a state change, which estimates and guides never get."""
+    if type_path not in (ACTIONABLE_TYPE_PATHS if changes else GETTABLE_TYPE_PATHS):
         raise Http404("No such document type.")
     return get_document_type(type_path)
 
@@ -155,7 +160,7 @@ def document_change_state(
 ) -> HttpResponse:
     """GET: the confirm step. POST: the change (finalize, delete, cancel, settle, unsettle)."""
     account = get_account_for_user(request, account_slug, role=Role.CLERK)
-    kind = _kind(type_path)
+    kind = _kind(type_path, changes=True)
     act = Action(action)
     spec = SPECS[act]
     _check_role(request, account, act, kind, document_id)

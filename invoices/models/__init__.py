@@ -5,6 +5,8 @@
 from invoices.jobs.models import Job, JobItem, PeriodicSlot
 from invoices.models.accounts import Account, AccountQuerySet, Membership, Role
 from invoices.models.audit import AuditEntry, AuditEntryQuerySet
+from invoices.models.email import EmailTemplate, SentEmail
+from invoices.models.payments import Payment
 from invoices.models.submissions import Submission, SubmissionQuerySet
 from invoices.models.upstream import UpstreamBudgetState
 
@@ -15,6 +17,9 @@ __all__ = [
     "AuditEntryQuerySet",
     "Job",
     "JobItem",
+    "EmailTemplate",
+    "Payment",
+    "SentEmail",
     "Membership",
     "PeriodicSlot",
     "Role",

@@ -66,6 +66,9 @@ STATUS_BADGES = {
     "settled": ("success", _("Settled")),
     "canceled": ("danger", _("Canceled")),
     "second_copy": ("dark", _("Second copy")),
+    # Estimates only.
+    "accepted": ("success", _("Accepted")),
+    "refused": ("warning", _("Refused")),
 }
 
 

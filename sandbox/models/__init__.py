@@ -3,6 +3,7 @@ from sandbox.models.catalog import SandboxClient, SandboxItem
 from sandbox.models.documents import (
     NUMBERED_STATUSES,
     SandboxDocument,
+    SandboxEmail,
     SandboxLine,
     Status,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "SandboxAccount",
     "SandboxClient",
     "SandboxDocument",
+    "SandboxEmail",
     "SandboxItem",
     "SandboxLine",
     "SandboxPdf",

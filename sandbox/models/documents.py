@@ -26,6 +26,8 @@ class Status(models.TextChoices):
     CANCELED = "canceled"
     SECOND_COPY = "second_copy"
     DELETED = "deleted"  # never shown: a deleted draft answers 404
+    ACCEPTED = "accepted"  # estimates only
+    REFUSED = "refused"  # estimates only
 
 
 # Statuses of a document that has a number (was finalized).
@@ -95,6 +97,10 @@ class SandboxDocument(models.Model):
     mb_entity = models.CharField(max_length=10, blank=True)
     mb_reference = models.CharField(max_length=20, blank=True)
     state_message = models.TextField(blank=True)  # the last change-state message (cancel reason)
+    # Guides: loaded_at, license_plate, address_from, address_to, as the service echoes them.
+    guide = models.JSONField(default=dict, blank=True)
+    # Receipts made by partial_payments: the SAF-T payment mechanism (TB, NU, MB, ...).
+    payment_mechanism = models.CharField(max_length=2, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finalized_at = models.DateTimeField(null=True, blank=True)
 
@@ -161,3 +167,22 @@ class SandboxLine(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SandboxEmail(models.Model):
+    """A document the service was asked to e-mail (PUT /{type}/{id}/email-document.json)."""
+
+    document = models.ForeignKey(SandboxDocument, on_delete=models.CASCADE, related_name="emails")
+    to = models.CharField(max_length=254)
+    cc = models.TextField(blank=True)
+    bcc = models.TextField(blank=True)
+    subject = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    logo = models.BooleanField(default=False)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} to {self.to}"

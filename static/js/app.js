@@ -10,10 +10,12 @@ document.addEventListener("submit", (event) => {
 });
 
 // data-disable-on-submit: disable a plain form's submit buttons once it is sent, so a
-// double click cannot post twice (htmx forms use hx-disabled-elt instead).
+// double click cannot post twice (htmx forms use hx-disabled-elt instead). A button marked
+// data-keep-enabled (a download: the page stays) leaves them enabled.
 document.addEventListener("submit", (event) => {
   const form = event.target;
   if (!form.hasAttribute || !form.hasAttribute("data-disable-on-submit") || event.defaultPrevented) return;
+  if (event.submitter && event.submitter.hasAttribute("data-keep-enabled")) return;
   window.setTimeout(() => {
     form.querySelectorAll("button[type=submit], input[type=submit]").forEach((b) => { b.disabled = true; });
   }, 0);

@@ -96,6 +96,7 @@ def test_a_non_member_gets_404_on_every_company_url(client, cast):
         "document_id": "1",
         "sequence_id": "1",
         "job_id": "1",
+        "payment_id": "1",
         "pk": "1",
         "token": "00000000-0000-4000-8000-000000000001",
     }

@@ -93,7 +93,9 @@ def test_it_shows_every_type_of_document(
     assert call.path == f"/sandbox/acme/{type_path}/{doc.pk}.json"
 
 
-@pytest.mark.parametrize("type_path", ["cash_invoices", "quotes", "vat_moss_receipts", "Invoice"])
+@pytest.mark.parametrize(
+    "type_path", ["cash_invoices", "purchase_orders", "vat_moss_receipts", "Invoice"]
+)
 def test_an_unknown_type_path_is_a_404_without_asking_invoicexpress(
     client, cast, upstream, type_path
 ):
