@@ -1,0 +1,137 @@
+"""SAF-T validation: the valid base file passes, each damaged copy gets its verdict and names its defect."""
+
+import io
+
+import pytest
+
+from saft.report import ValidationReport, Verdict
+from saft.validation import validate_saft
+from sandbox.saft_defects import DEFECTS, FOREIGN_NIF, damaged
+from sandbox.testing import api_fixture, sandbox_account_fixture  # noqa: F401
+from tests.saft.corpus import COMPANY_NIF, MONTH, YEAR, base_file
+
+
+def validate(xml: bytes, *, nif=COMPANY_NIF, **kwargs) -> ValidationReport:
+    return validate_saft(io.BytesIO(xml), company_nif=nif, year=YEAR, month=MONTH, **kwargs)
+
+
+@pytest.fixture
+def base(api):
+    return base_file(api)
+
+
+def test_the_valid_file_passes(base):
+    report = validate(base)
+    assert report.verdict == Verdict.VALID, [p.message() for p in report.problems]
+    assert report.documents == 4
+    assert report.lines == 4
+    assert report.tax_registration_number == COMPANY_NIF
+
+
+def test_a_company_without_a_recorded_nif_is_valid_with_a_warning(base):
+    report = validate(base, nif="")
+    assert report.verdict == Verdict.WARNINGS
+    assert [p.code for p in report.problems] == ["nif_unknown"]
+    assert COMPANY_NIF in report.problems[0].message()
+
+
+# defect -> the rule codes the report must hold (the schema's first error counts too).
+EXPECTED = {
+    "atcud_removed": {"schema", "atcud_missing"},
+    "atcud_mismatch": {"atcud_mismatch"},
+    "hash_removed": {"schema"},
+    "hash_control": {"hash_control"},
+    "master_files_removed": {"schema", "tax_table_missing", "unknown_customer"},
+    "tax_table_removed": {"tax_table_missing"},
+    "malformed_nif": {"nif_invalid", "nif_mismatch"},
+    "foreign_nif": {"nif_mismatch"},
+    "unknown_document_type": {"schema", "unknown_type"},
+    "duplicate_number": {"schema", "duplicate_number"},
+    "zero_rate_without_exemption": {"zero_rate_without_exemption"},
+    "impossible_date": {"schema", "invalid_date"},
+    "wrong_gross_total": {"gross_total"},
+    "wrong_net_total": {"net_total"},
+    "wrong_total_credit": {"total_credit_mismatch"},
+    "cancelled_counted": {"total_credit_mismatch"},
+    "wrong_number_of_entries": {"entries_mismatch"},
+    "unknown_element": {"schema"},
+    "wrong_period": {"period", "date_outside_period"},
+}
+
+
+def test_every_defect_has_an_expectation():
+    assert set(EXPECTED) == set(DEFECTS)
+
+
+@pytest.mark.parametrize("defect", sorted(EXPECTED))
+def test_each_damaged_file_is_invalid_and_named(base, defect):
+    xml, document = damaged(base, defect)
+    report = validate(xml)
+    assert report.verdict == Verdict.INVALID
+    assert report.codes() == EXPECTED[defect], [p.message() for p in report.problems]
+    if document:
+        # The report names the document the defect is in (a total's defect names none).
+        named = {p.document for p in report.problems} | {
+            p.found for p in report.problems if p.code == "duplicate_number"
+        }
+        assert document in named or defect == "cancelled_counted"
+
+
+def test_a_schema_error_names_the_document_it_is_in(base):
+    xml, document = damaged(base, "unknown_element")
+    (problem,) = validate(xml).problems
+    assert problem.document == document
+    assert "Discount" in problem.message()
+
+
+def test_another_companys_file_is_invalid_and_says_whose_it_is(base):
+    xml, _ = damaged(base, "foreign_nif")
+    (problem,) = validate(xml).problems
+    assert problem.code == "nif_mismatch"
+    assert (problem.found, problem.expected) == (FOREIGN_NIF, COMPANY_NIF)
+    assert FOREIGN_NIF in problem.message() and COMPANY_NIF in problem.message()
+
+
+def test_the_report_gives_expected_and_found_values(base):
+    xml, document = damaged(base, "wrong_gross_total")
+    (problem,) = validate(xml).problems
+    assert (problem.document, problem.expected, problem.found) == (document, "246.00", "247.00")
+
+
+def test_a_cancelled_document_counts_in_entries_but_not_in_totals(base):
+    xml, _ = damaged(base, "cancelled_counted")
+    (problem,) = validate(xml).problems
+    assert problem.code == "total_credit_mismatch"
+    assert (problem.expected, problem.found) == ("250.00", "450.00")
+
+
+def test_a_doctype_is_refused_before_parsing(base):
+    xml = base.replace(b"<AuditFile", b'<!DOCTYPE x [<!ENTITY a "b">]><AuditFile', 1)
+    report = validate(xml)
+    assert report.verdict == Verdict.INVALID
+    assert report.codes() == {"malformed"}
+
+
+def test_a_truncated_file_is_malformed(base):
+    report = validate(base[: len(base) // 2])
+    assert report.codes() == {"malformed"}
+
+
+def test_not_a_saft_file_is_invalid():
+    report = validate(b'<?xml version="1.0"?><Invoice xmlns="urn:other"/>')
+    assert report.verdict == Verdict.INVALID
+    assert "not_saft" in report.codes()
+
+
+def test_the_report_survives_a_json_round_trip(base):
+    xml, _ = damaged(base, "wrong_gross_total")
+    report = validate(xml)
+    again = ValidationReport.from_json(report.to_json())
+    assert again.problems == report.problems
+    assert again.verdict == Verdict.INVALID
+
+
+def test_progress_is_reported(base):
+    seen = []
+    validate(base, progress=seen.append)
+    assert seen == []  # fewer documents than one progress step
