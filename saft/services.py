@@ -274,6 +274,50 @@ def export_validate(
     return report
 
 
+class NifConfirm:
+    RECORDED = "recorded"
+    ALREADY_SET = "already_set"
+    NOTHING_TO_CONFIRM = "nothing"
+
+
+def nif_on_offer(export: SaftExport) -> str:
+    """The NIF this export's header offers for confirmation, or "" (NIF set, or none valid)."""
+    report = export.report
+    if export.account.nif or report is None:
+        return ""
+    nif = report.tax_registration_number
+    return nif if nif and validate_nif_quietly(nif) else ""
+
+
+def validate_nif_quietly(nif: str) -> bool:
+    from stdnum.pt import nif as pt_nif
+
+    return bool(pt_nif.is_valid(nif))
+
+
+def account_nif_confirm(*, account: Account, export: SaftExport, user) -> str:
+    """Record the NIF of `export`'s header as the company's, audited; re-check the file."""
+    nif = nif_on_offer(export)
+    if not nif:
+        return NifConfirm.ALREADY_SET if account.nif else NifConfirm.NOTHING_TO_CONFIRM
+    if not account.set_nif_if_empty(nif):
+        account.refresh_from_db(fields=["nif"])
+        return NifConfirm.ALREADY_SET
+    AuditEntry.record(
+        account=account,
+        user=user,
+        action="account.nif",
+        outcome=AuditEntry.Outcome.OK,
+        target=nif,
+        detail=_("Company NIF confirmed from the header of SAF-T export #%(id)s (%(period)s).")
+        % {"id": export.pk, "period": export.period.key},
+    )
+    export.account = account
+    if validates_inline(export):
+        export_validate(export=export)
+    return NifConfirm.RECORDED
+
+
 def _reconciliation(
     export: SaftExport, documents: list[FileDocument], client: InvoiceXpressClient | None
 ) -> Reconciliation:
