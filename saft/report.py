@@ -89,7 +89,6 @@ MESSAGES: dict[str, Any] = {
     "tax_not_in_table": _(
         "%(document)s: the tax %(found)s of its lines is not in the file's TaxTable."
     ),
-    "truncated": _("%(found)s more problems not listed."),
 }
 
 MAX_PROBLEMS = 500  # a broken 100,000-line file would otherwise store 100,000 entries
@@ -213,9 +212,13 @@ class ValidationReport:
 
     @property
     def verdict(self) -> str:
-        if self.has_errors:
+        rec = self.reconciliation
+        # A document InvoiceXpress issued that the file lacks (or one it never issued) makes
+        # the declaration wrong: invalid. Totals that differ, or a list that could not be
+        # read, are warnings: someone has to look before submitting.
+        if self.has_errors or (rec and (rec.missing_in_file or rec.missing_upstream)):
             return Verdict.INVALID
-        if self.problems or (self.reconciliation and not self.reconciliation.matches):
+        if self.problems or (rec and not rec.matches):
             return Verdict.WARNINGS
         return Verdict.VALID
 

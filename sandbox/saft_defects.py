@@ -201,11 +201,69 @@ def wrong_period(root):
     return ""
 
 
+# ---- files valid on their own, which only a comparison with the service's list catches ----
+
+
+def _sales(root) -> ET.Element:
+    return root.find(_path("SourceDocuments", "SalesInvoices"))
+
+
+def _credit_of(invoice: ET.Element) -> Decimal:
+    return sum((Decimal(e.text or "0") for e in invoice.iter(_q("CreditAmount"))), Decimal("0"))
+
+
+def _drop_document(root) -> str:
+    """The last FT that is not cancelled leaves the file; its count and totals follow."""
+    sales = _sales(root)
+    invoice = [
+        i
+        for i in _invoices(root)
+        if i.findtext(_q("InvoiceType")) == "FT"
+        and i.findtext(_path("DocumentStatus", "InvoiceStatus")) != "A"
+    ][-1]
+    sales.remove(invoice)
+    _set(sales, "NumberOfEntries", str(int(sales.findtext(_q("NumberOfEntries"))) - 1))
+    _set(sales, "TotalCredit", f"{Decimal(sales.findtext(_q('TotalCredit'))) - _credit_of(invoice):.2f}")  # fmt: skip
+    return _number(invoice)
+
+
+def _add_document(root) -> str:
+    """A copy of the first FT under a number the service never issued; totals follow."""
+    sales = _sales(root)
+    original = _normal_invoice(root)
+    copy = ET.fromstring(ET.tostring(original))
+    prefix = _number(original).rpartition("/")[0]
+    number = f"{prefix}/900"
+    _set(copy, "InvoiceNo", number)
+    _set(copy, "ATCUD", (original.findtext(_q("ATCUD")) or "X-1").rpartition("-")[0] + "-900")
+    sales.append(copy)
+    _set(sales, "NumberOfEntries", str(int(sales.findtext(_q("NumberOfEntries"))) + 1))
+    _set(sales, "TotalCredit", f"{Decimal(sales.findtext(_q('TotalCredit'))) + _credit_of(copy):.2f}")  # fmt: skip
+    return number
+
+
+def document_missing(root):
+    return _drop_document(root)
+
+
+def document_extra(root):
+    return _add_document(root)
+
+
+def reconciliation_gaps(root):
+    """One document the service lists is missing, and one it never issued is there."""
+    missing = _drop_document(root)
+    extra = _add_document(root)
+    return f"{missing} {extra}"
+
+
 @dataclass(frozen=True)
 class Defect:
     name: str
     label: str
     damage: Callable[[ET.Element], str]
+    # True: the file alone passes every check; only reconciling with the list catches it.
+    only_upstream: bool = False
 
 
 DEFECTS: dict[str, Defect] = {
@@ -230,9 +288,26 @@ DEFECTS: dict[str, Defect] = {
         Defect("wrong_number_of_entries", "Wrong NumberOfEntries", wrong_number_of_entries),
         Defect("unknown_element", "Unknown element", unknown_element),
         Defect("wrong_period", "Another month's period", wrong_period),
+        Defect("document_missing", "A listed document missing from the file", document_missing, True),
+        Defect("document_extra", "A document the service never listed", document_extra, True),
+        Defect("reconciliation_gaps", "One document missing and one extra", reconciliation_gaps, True),
     )
 }  # fmt: skip
 DEFECT_CHOICES = [("", "none")] + [(d.name, d.label) for d in DEFECTS.values()]
+
+
+def damaged_saft_zip(account, year: int, month: int) -> bytes:
+    """The account's SAF-T zip for the month, with its `saft_defect` applied."""
+    import io
+    import zipfile
+
+    from sandbox.saft_xml import audit_file, saft_filename  # imports the models
+
+    xml, _document = damaged(audit_file(account, year, month), account.saft_defect)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(saft_filename(account, year, month), xml)
+    return buffer.getvalue()
 
 
 def damaged(xml: bytes, name: str) -> tuple[bytes, str]:
