@@ -47,6 +47,7 @@ format: venv
 	$(VENV)/bin/ruff format .
 
 bench: venv
+	$(PY) bench/saft_validation.py
 	$(PY) bench/run.py
 
 clean:
