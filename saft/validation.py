@@ -209,8 +209,10 @@ def _run(stream: IO[bytes], scan: _Scan, *, schema, progress) -> str:
 
 def _is_malformed(exc: etree.XMLSyntaxError) -> bool:
     """True when the XML itself is broken (not only invalid against the schema)."""
-    log = getattr(exc, "error_log", None) or []
-    return not log or any(entry.domain_name not in ("SCHEMASV", "SCHEMASP") for entry in log)
+    # The last entry is the error that stopped the parse (the log may hold older ones).
+    log = getattr(exc, "error_log", None)
+    last = log.last_error if log is not None and len(log) else None
+    return last is None or last.domain_name not in ("SCHEMASV", "SCHEMASP")
 
 
 def _schema_message(exc: Exception | str) -> str:

@@ -146,3 +146,26 @@ def test_progress_is_reported(base):
     seen = []
     validate(base, progress=seen.append)
     assert seen == []  # fewer documents than one progress step
+
+
+def test_a_generated_month_of_thousands_of_documents_is_valid_and_reports_progress(tmp_path):
+    from bench.saft_file import NIF, write_big_saft
+
+    path = write_big_saft(tmp_path / "big.xml", lines=2500, lines_per_invoice=1)
+    seen = []
+    report = validate_saft(path, company_nif=NIF, year=2026, month=10, progress=seen.append)
+    assert report.verdict == Verdict.VALID, [p.message() for p in report.problems[:3]]
+    assert (report.documents, report.lines) == (2500, 2500)
+    assert seen == [1000, 2000]
+
+
+def test_every_broken_document_of_a_large_file_is_named(tmp_path):
+    from bench.saft_file import NIF, write_big_saft
+
+    path = write_big_saft(tmp_path / "big.xml", lines=300, lines_per_invoice=3, broken=True)
+    report = validate_saft(path, company_nif=NIF, year=2026, month=10)
+    assert report.verdict == Verdict.INVALID
+    assert {(p.code, p.document) for p in report.problems} >= {
+        ("schema", "FT 2026/1"),
+        ("atcud_missing", "FT 2026/1"),
+    }

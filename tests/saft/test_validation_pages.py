@@ -135,3 +135,17 @@ def test_the_nif_field_refuses_a_bad_check_digit(cast):
         cast.account.full_clean()
     cast.account.nif = COMPANY_NIF
     cast.account.full_clean()
+
+
+def test_saft_validate_checks_the_files_nobody_checked(with_nif, base, settings):
+    from django.core.management import call_command
+
+    settings.IXPORTAL_SAFT_VALIDATE_INLINE_BYTES = 0  # as if too large to check inline
+    content = zipped(("SAFT.xml", base))
+    export = SaftExport.objects.create(account=with_nif.account, year=2026, month=10)
+    export.mark_ready(content=content, sha256=sha256_of(content), summary=read_saft_zip(content))
+    assert SaftExport.objects.unvalidated().get() == export
+    call_command("saft_validate")
+    export.refresh_from_db()
+    assert export.is_validated and not export.is_invalid and export.validated_at
+    assert not SaftExport.objects.unvalidated().exists()
