@@ -169,3 +169,43 @@ def test_every_broken_document_of_a_large_file_is_named(tmp_path):
         ("schema", "FT 2026/1"),
         ("atcud_missing", "FT 2026/1"),
     }
+
+
+def _with_section(base: bytes, section: str) -> bytes:
+    return base.replace(b"</SalesInvoices>", b"</SalesInvoices>" + section.encode(), 1)
+
+
+def test_the_schemas_assertions_apply_to_working_documents_and_payments_too(base):
+    tax_zero = "<Tax><TaxType>IVA</TaxType><TaxCountryRegion>PT</TaxCountryRegion><TaxCode>ISE</TaxCode><TaxPercentage>0.00</TaxPercentage></Tax>"  # fmt: skip
+    working = (
+        "<WorkingDocuments><NumberOfEntries>1</NumberOfEntries><TotalDebit>0.00</TotalDebit>"
+        "<TotalCredit>10.00</TotalCredit><WorkDocument><DocumentNumber>OR 2026/1</DocumentNumber>"
+        f"<Line><LineNumber>1</LineNumber><CreditAmount>10.00</CreditAmount>{tax_zero}</Line>"
+        "</WorkDocument></WorkingDocuments>"
+        "<Payments><NumberOfEntries>1</NumberOfEntries><TotalDebit>0.00</TotalDebit>"
+        "<TotalCredit>10.00</TotalCredit><Payment><PaymentRefNo>RG 2026/1</PaymentRefNo>"
+        "<PaymentType>RC</PaymentType><Line><LineNumber>1</LineNumber>"
+        "<CreditAmount>10.00</CreditAmount><TaxExemptionCode>M07</TaxExemptionCode></Line>"
+        "</Payment></Payments>"
+    )
+    report = validate(_with_section(base, working))
+    named = {(p.code, p.document) for p in report.problems}
+    assert ("zero_rate_without_exemption", "OR 2026/1") in named
+    assert ("payment_without_tax", "RG 2026/1") in named
+    assert ("payment_type_without_tax", "RG 2026/1") in named
+    assert ("exemption_incomplete", "RG 2026/1") in named
+    assert report.verdict == Verdict.INVALID
+
+
+def test_the_general_ledger_grouping_assertions_are_checked(base):
+    accounts = (
+        "<GeneralLedgerAccounts><TaxonomyReference>S</TaxonomyReference>"
+        "<Account><AccountID>11</AccountID><AccountDescription>Caixa</AccountDescription>"
+        "<OpeningDebitBalance>0.00</OpeningDebitBalance><OpeningCreditBalance>0.00</OpeningCreditBalance>"
+        "<ClosingDebitBalance>0.00</ClosingDebitBalance><ClosingCreditBalance>0.00</ClosingCreditBalance>"
+        "<GroupingCategory>GM</GroupingCategory><GroupingCode>1</GroupingCode></Account>"
+        "</GeneralLedgerAccounts>"
+    )
+    xml = base.replace(b"<MasterFiles>", b"<MasterFiles>" + accounts.encode(), 1)
+    report = validate(xml)
+    assert ("gl_grouping", "11") in {(p.code, p.document) for p in report.problems}
