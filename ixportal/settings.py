@@ -54,10 +54,14 @@ IXPORTAL_BULK_FINALIZE_SECONDS = env.int("IXPORTAL_BULK_FINALIZE_SECONDS", defau
 # SAF-T exports: how often a pending export is checked, and when to give up.
 IXPORTAL_SAFT_POLL_SECONDS = env.int("IXPORTAL_SAFT_POLL_SECONDS", default=5)
 IXPORTAL_SAFT_MAX_WAIT_SECONDS = env.int("IXPORTAL_SAFT_MAX_WAIT_SECONDS", default=15 * 60)
-# SAF-T zips up to this size are validated right after archiving, inside the request; larger
-# ones by `manage.py saft_validate` (a background job once jobs land). ~1 s per MB of zip.
+# SAF-T files up to both limits are validated (and reconciled, 100 documents per upstream
+# list call) right after archiving, inside the request; larger ones by `manage.py
+# saft_validate` (a background job once jobs land).
 IXPORTAL_SAFT_VALIDATE_INLINE_BYTES = env.int(
     "IXPORTAL_SAFT_VALIDATE_INLINE_BYTES", default=1024 * 1024
+)
+IXPORTAL_SAFT_VALIDATE_INLINE_DOCUMENTS = env.int(
+    "IXPORTAL_SAFT_VALIDATE_INLINE_DOCUMENTS", default=300
 )
 
 INSTALLED_APPS = [

@@ -236,9 +236,13 @@ def validates_inline(export: SaftExport) -> bool:
     """Small files are validated right after archiving, inside the request that archived them.
 
     Larger ones wait for `export_validate` to run outside a request (the `saft_validate`
-    command now; a background job once the job framework lands).
+    command now; a background job once the job framework lands). Both the file's size (the
+    validation's time) and its number of documents (the upstream list pages, 100 documents
+    a call) are bounded.
     """
-    return (export.size or 0) <= settings.IXPORTAL_SAFT_VALIDATE_INLINE_BYTES
+    return (export.size or 0) <= settings.IXPORTAL_SAFT_VALIDATE_INLINE_BYTES and (
+        export.number_of_entries or 0
+    ) <= settings.IXPORTAL_SAFT_VALIDATE_INLINE_DOCUMENTS
 
 
 def export_validate(

@@ -113,3 +113,15 @@ def test_reconcile_compares_counts_totals_and_numbers_per_type():
     assert (row.upstream.count, row.upstream.gross) == (3, "13.53")
     assert rec.missing_in_file == ("FT A/3",) and rec.missing_upstream == ()
     assert not rec.matches
+
+
+def test_a_month_with_more_documents_than_the_inline_limit_waits_for_saft_validate(october, settings):  # fmt: skip
+    from django.core.management import call_command
+
+    settings.IXPORTAL_SAFT_VALIDATE_INLINE_DOCUMENTS = 3  # the month has 4
+    export = export_request(account=october.account, user=october.manager, period=OCTOBER).export
+    export.refresh_from_db()
+    assert export.is_ready and not export.is_validated and not export.is_submittable
+    call_command("saft_validate")
+    export.refresh_from_db()
+    assert export.is_validated and export.report.reconciliation.matches
