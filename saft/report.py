@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -112,7 +111,8 @@ class Problem:
         template = MESSAGES.get(self.code)
         if template is None:
             return f"{self.code}: {self.document} {self.expected} {self.found}".strip()
-        return gettext(str(template)) % {
+        # The lazy msgid turns into the active language here, when shown, never when stored.
+        return str(template) % {
             "document": self.document,
             "expected": self.expected,
             "found": self.found,

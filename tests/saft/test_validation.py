@@ -209,3 +209,15 @@ def test_the_general_ledger_grouping_assertions_are_checked(base):
     xml = base.replace(b"<MasterFiles>", b"<MasterFiles>" + accounts.encode(), 1)
     report = validate(xml)
     assert ("gl_grouping", "11") in {(p.code, p.document) for p in report.problems}
+
+
+def test_the_stored_report_holds_codes_and_values_never_sentences(base):
+    xml, document = damaged(base, "wrong_gross_total")
+    stored = validate(xml).to_json()
+    assert stored["problems"] == [
+        {"code": "gross_total", "severity": "error", "document": document,
+         "expected": "246.00", "found": "247.00", "detail": ""},
+    ]  # fmt: skip
+    assert "GrossTotal is" not in str(
+        stored
+    )  # the sentence is made when shown, in the reader's language
