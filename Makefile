@@ -58,6 +58,7 @@ smoke: venv
 	$(PY) .ci/smoke.py
 
 bench: venv
+	$(PY) bench/saft_validation.py
 	$(PY) bench/run.py
 
 clean:

@@ -19,7 +19,7 @@ class AccountForm(forms.ModelForm):
 
     class Meta:
         model = Account
-        fields = ["name", "slug", "account_name", "base_url", "is_active"]
+        fields = ["name", "slug", "account_name", "nif", "base_url", "is_active"]
 
     def clean(self):
         cleaned = super().clean()
@@ -66,9 +66,9 @@ def check_connection(account: Account) -> tuple[int, str]:
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
     form = AccountForm
-    list_display = ["name", "slug", "account_name", "api_base_url", "is_active"]
+    list_display = ["name", "slug", "account_name", "nif", "api_base_url", "is_active"]
     list_filter = ["is_active"]
-    search_fields = ["name", "slug", "account_name"]
+    search_fields = ["name", "slug", "account_name", "nif"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
     actions = ["test_connection"]

@@ -53,6 +53,15 @@ IXPORTAL_SANDBOX_URL = env.str("IXPORTAL_SANDBOX_URL", default="http://127.0.0.1
 # SAF-T exports: how often a pending export is checked, and when to give up.
 IXPORTAL_SAFT_POLL_SECONDS = env.int("IXPORTAL_SAFT_POLL_SECONDS", default=5)
 IXPORTAL_SAFT_MAX_WAIT_SECONDS = env.int("IXPORTAL_SAFT_MAX_WAIT_SECONDS", default=15 * 60)
+# SAF-T files up to both limits are validated (and reconciled, 100 documents per upstream
+# list call) right after archiving, inside the request; larger ones by `manage.py
+# saft_validate` (a background job once jobs land).
+IXPORTAL_SAFT_VALIDATE_INLINE_BYTES = env.int(
+    "IXPORTAL_SAFT_VALIDATE_INLINE_BYTES", default=1024 * 1024
+)
+IXPORTAL_SAFT_VALIDATE_INLINE_DOCUMENTS = env.int(
+    "IXPORTAL_SAFT_VALIDATE_INLINE_DOCUMENTS", default=300
+)
 
 # Office sign-in (OpenID Connect): on when OIDC_RP_CLIENT_ID is set. Endpoints come from the
 # provider's discovery document (https://ISSUER/.well-known/openid-configuration).

@@ -139,7 +139,7 @@ class _Capped(io.RawIOBase):
 _DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
-def _check_prolog(head: bytes) -> None:
+def check_prolog(head: bytes) -> None:
     """Refuse a DOCTYPE (and so any entity) before the parser sees a byte of the file."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:4]:
         # UTF-16/32 would hide "<!DOCTYPE" from a byte scan; SAF-T PT is never sent so.
@@ -193,7 +193,7 @@ def _read_xml(stream) -> SaftSummary:
         if not chunk:
             break
         head += chunk
-    _check_prolog(head)
+    check_prolog(head)
 
     header: dict[str, str] = {}
     sales: dict[str, str] = {}

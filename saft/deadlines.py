@@ -14,7 +14,7 @@ from saft.periods import Period
 
 
 class DeadlineState:
-    DONE = "done"  # a ready export of the whole month exists
+    DONE = "done"  # a ready export of the whole month exists, and it is not invalid
     DUE = "due"  # not done yet, deadline not passed
     OVERDUE = "overdue"  # not done, deadline passed
 
@@ -28,6 +28,7 @@ class Deadline:
     days_left: int  # negative when overdue
     ready_export: SaftExport | None
     pending_export: SaftExport | None
+    invalid_export: SaftExport | None = None  # the newest whole-month file, which failed validation
 
     @property
     def days_late(self) -> int:
@@ -47,9 +48,14 @@ def deadlines_for(accounts: Iterable[Account], today: dt.date | None = None) -> 
     )
     ready: dict[int, SaftExport] = {}
     pending: dict[int, SaftExport] = {}
+    invalid: dict[int, SaftExport] = {}
     for export in exports:  # newest first (model ordering)
         if export.is_pending:
             pending.setdefault(export.account_id, export)
+        elif export.is_invalid:
+            # Archived as evidence; it does not do the month (nobody may submit it).
+            if export.is_complete_month:
+                invalid.setdefault(export.account_id, export)
         elif export.is_complete_month:
             # Made before the month ended, it misses later documents: does not count.
             ready.setdefault(export.account_id, export)
@@ -73,6 +79,7 @@ def deadlines_for(accounts: Iterable[Account], today: dt.date | None = None) -> 
                 days_left=days_left,
                 ready_export=ready.get(account.pk),
                 pending_export=pending.get(account.pk),
+                invalid_export=invalid.get(account.pk),
             )
         )
     return result

@@ -20,6 +20,7 @@ from saft.periods import Period
 
 if TYPE_CHECKING:
     from saft.archive import SaftSummary
+    from saft.report import ValidationReport
 
 
 class SaftExportQuerySet(models.QuerySet):
@@ -28,6 +29,10 @@ class SaftExportQuerySet(models.QuerySet):
 
     def ready(self) -> SaftExportQuerySet:
         return self.filter(status=SaftExport.Status.READY)
+
+    def unvalidated(self) -> SaftExportQuerySet:
+        """Archived files nobody has validated yet (too large to check inline, or older)."""
+        return self.ready().filter(validation=SaftExport.Validation.UNCHECKED)
 
     def for_period(self, period: Period) -> SaftExportQuerySet:
         return self.filter(year=period.year, month=period.month)
@@ -88,6 +93,20 @@ class SaftExport(models.Model):
         _("total credit"), max_digits=18, decimal_places=2, null=True, blank=True
     )
 
+    class Validation(models.TextChoices):
+        UNCHECKED = "unchecked", _("Not checked yet")
+        VALID = "valid", _("Valid")
+        WARNINGS = "warnings", _("Valid with warnings")
+        INVALID = "invalid", _("Invalid")
+
+    # The result of `saft.validation` on the archived file. An invalid file stays archived
+    # (it is evidence of what InvoiceXpress produced) but is never offered as ready to submit.
+    validation = models.CharField(
+        _("validation"), max_length=10, choices=Validation.choices, default=Validation.UNCHECKED
+    )
+    validation_report = models.JSONField(_("validation report"), null=True, blank=True)
+    validated_at = models.DateTimeField(_("validated at"), null=True, blank=True)
+
     objects = SaftExportQuerySet.as_manager()
 
     class Meta:
@@ -126,6 +145,30 @@ class SaftExport(models.Model):
     @property
     def is_failed(self) -> bool:
         return self.status == self.Status.FAILED
+
+    @property
+    def is_invalid(self) -> bool:
+        return self.validation == self.Validation.INVALID
+
+    @property
+    def is_validated(self) -> bool:
+        return self.validation != self.Validation.UNCHECKED
+
+    @property
+    def is_submittable(self) -> bool:
+        """Ready, checked and not invalid: the only file the page offers as ready to submit."""
+        return self.is_ready and self.validation in (
+            self.Validation.VALID,
+            self.Validation.WARNINGS,
+        )
+
+    @property
+    def report(self) -> ValidationReport | None:
+        from saft.report import ValidationReport
+
+        if self.validation_report is None:
+            return None
+        return ValidationReport.from_json(self.validation_report)
 
     @property
     def is_complete_month(self) -> bool:
@@ -220,3 +263,16 @@ class SaftExport(models.Model):
         self.number_of_entries = summary.number_of_entries
         self.total_debit, self.total_credit = summary.total_debit, summary.total_credit
         return True
+
+    def record_validation(
+        self, report: ValidationReport, *, now: dt.datetime | None = None
+    ) -> bool:
+        """Store a validation result on a ready export (the latest check wins)."""
+        now = now or timezone.now()
+        data = report.to_json()
+        updated = SaftExport.objects.filter(pk=self.pk, status=self.Status.READY).update(
+            validation=report.verdict, validation_report=data, validated_at=now
+        )
+        if updated:
+            self.validation, self.validation_report, self.validated_at = report.verdict, data, now
+        return bool(updated)

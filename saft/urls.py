@@ -9,6 +9,7 @@ urlpatterns = [
     path("request/", views.export_request, name="export_request"),
     path("<int:pk>/", views.export_status, name="export_status"),
     path("<int:pk>/download/", views.export_download, name="export_download"),
+    path("<int:pk>/confirm-nif/", views.export_nif_confirm, name="export_nif_confirm"),
 ]
 
 # Across the user's companies, mounted at saft/ without a namespace (the names carry the prefix).

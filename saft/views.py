@@ -104,6 +104,7 @@ def export_status(request: HttpRequest, account_slug: str, pk: int) -> HttpRespo
         "account": account,
         "nav": "saft",
         "export": export,
+        "offer_nif": can_request and services.nif_on_offer(export) != "",
         **_rows_context({account.pk} if can_request else set()),
     }
     template = "saft/_export_row.html" if request.htmx else "saft/export_status.html"
@@ -131,6 +132,23 @@ def export_download(request: HttpRequest, account_slug: str, pk: int) -> FileRes
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@require_POST
+@login_required
+def export_nif_confirm(request: HttpRequest, account_slug: str, pk: int) -> HttpResponse:
+    """A manager confirms the NIF read from this export's header as the company's NIF."""
+    account, export = _get_export_for_user(request, account_slug, pk, role=Role.MANAGER)
+    outcome = services.account_nif_confirm(account=account, export=export, user=request.user)
+    if outcome == services.NifConfirm.RECORDED:
+        messages.success(request, _("The company's NIF is now %(nif)s.") % {"nif": account.nif})
+    elif outcome == services.NifConfirm.ALREADY_SET:
+        messages.info(
+            request, _("The company's NIF was already recorded: %(nif)s.") % {"nif": account.nif}
+        )
+    else:
+        messages.error(request, _("This file's header has no valid NIF to confirm."))
+    return redirect("saft:export_status", account.slug, export.pk)
 
 
 # ---- all my companies -------------------------------------------------------------------
@@ -236,6 +254,15 @@ def _message_for(request: HttpRequest, outcome: RequestOutcome) -> None:
             request,
             _("The SAF-T for %(period)s was requested, but: %(problem)s")
             % {**params, "problem": export.message},
+        )
+    elif export.is_ready and export.is_invalid:
+        messages.error(
+            request,
+            _(
+                "The SAF-T for %(period)s was archived, but it is invalid: do not submit it. "
+                "Its validation report says why."
+            )
+            % params,
         )
     elif export.is_ready:
         messages.success(request, _("The SAF-T for %(period)s is ready.") % params)

@@ -86,8 +86,22 @@ def inject(
 def clear(account_name: str) -> None:
     """No fault and no added latency."""
     SandboxAccount.objects.filter(account_name=account_name).update(
-        fault_mode=FaultMode.NONE, fault_remaining=None, fault_path_prefix="", latency_ms=0
+        fault_mode=FaultMode.NONE,
+        fault_remaining=None,
+        fault_path_prefix="",
+        latency_ms=0,
+        saft_defect="",
     )
+
+
+def set_saft_defect(account_name: str, defect: str) -> None:
+    """Serve the account's SAF-T files with `defect` (a name in sandbox.saft_defects.DEFECTS)."""
+    from sandbox.saft_defects import DEFECTS
+
+    if defect and defect not in DEFECTS:
+        raise ValueError(f"unknown SAF-T defect {defect!r}")
+    if not SandboxAccount.objects.filter(account_name=account_name).update(saft_defect=defect):
+        raise SandboxAccount.DoesNotExist(account_name)
 
 
 def set_latency(account_name: str, milliseconds: int) -> None:

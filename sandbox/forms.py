@@ -15,6 +15,7 @@ CONTROL_FIELDS = [
     "loose_types",
     "pdf_pending_calls",
     "saft_pending_calls",
+    "saft_defect",
 ]
 
 

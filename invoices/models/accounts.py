@@ -60,6 +60,25 @@ def plain_http_refusal(base_url: str) -> str:
     )
 
 
+def validate_nif(value: str) -> None:
+    """A Portuguese NIF: nine digits with a valid check digit (python-stdnum)."""
+    from stdnum.pt import nif as pt_nif
+
+    if not pt_nif.is_valid(value):
+        raise ValidationError(
+            _("%(value)s is not a valid Portuguese NIF."),
+            code="invalid_nif",
+            params={"value": value},
+        )
+
+
+def compact_nif(value: str) -> str:
+    """ "PT 508 025 338" -> "508025338" (what SAF-T headers carry)."""
+    from stdnum.pt import nif as pt_nif
+
+    return pt_nif.compact(value or "")
+
+
 class AccountQuerySet(models.QuerySet):
     def for_user(self, user) -> AccountQuerySet:
         """Active accounts `user` is a member of (superusers too: membership is explicit)."""
@@ -83,6 +102,14 @@ class Account(models.Model):
         _("base URL override"),
         blank=True,
         help_text=_("Leave empty for https://ACCOUNT.app.invoicexpress.com."),
+    )
+    # The company's own NIF: a SAF-T whose header names another is someone else's file.
+    nif = models.CharField(
+        _("company NIF"),
+        max_length=9,
+        blank=True,
+        validators=[validate_nif],
+        help_text=_("The company's Portuguese tax number (NIF), nine digits."),
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -109,6 +136,15 @@ class Account(models.Model):
         if self.base_url:
             return self.base_url.rstrip("/")
         return f"https://{self.account_name}.app.invoicexpress.com"
+
+    def set_nif_if_empty(self, nif: str) -> bool:
+        """Record `nif` unless a NIF is already recorded (two confirmations cannot race)."""
+        nif = compact_nif(nif)
+        validate_nif(nif)
+        updated = Account.objects.filter(pk=self.pk, nif="").update(nif=nif)
+        if updated:
+            self.nif = nif
+        return bool(updated)
 
     def client(self):
         """The InvoiceXpress client for this account."""

@@ -6,6 +6,8 @@ from decimal import Decimal
 from django.db import models, transaction
 from django.utils import timezone
 
+from sandbox.saft_defects import DEFECT_CHOICES
+
 
 class FaultMode(models.TextChoices):
     NONE = "none", "none"
@@ -73,6 +75,13 @@ class SandboxAccount(models.Model):
         "PDF pending calls",
         default=2,
         help_text="PDF requests answered 202 before the 200 with the link.",
+    )
+    saft_defect = models.CharField(
+        "SAF-T defect",
+        max_length=40,
+        blank=True,
+        choices=DEFECT_CHOICES,
+        help_text="Serve the SAF-T file with this one defect (or another company's), for the demo.",
     )
     saft_pending_calls = models.PositiveSmallIntegerField(
         "SAF-T pending calls",

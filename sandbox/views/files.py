@@ -25,6 +25,7 @@ from sandbox.models import (
 )
 from sandbox.pdf import document_pdf
 from sandbox.responses import empty_response, json_response
+from sandbox.saft_defects import damaged_saft_zip
 from sandbox.saft_xml import saft_filename, saft_zip
 
 SAFT_STARTED = (
@@ -103,8 +104,10 @@ def saft_file(request: HttpRequest, account_name: str, token: str) -> HttpRespon
         account__account_name=account_name,
     )
     account = export.account
+    # A defect set on the control page: the demo's way to show every validation verdict.
+    build = damaged_saft_zip if account.saft_defect else saft_zip
     response = HttpResponse(
-        saft_zip(account, export.year, export.month), content_type="application/zip"
+        build(account, export.year, export.month), content_type="application/zip"
     )
     name = saft_filename(account, export.year, export.month).replace(".xml", ".zip")
     response["Content-Disposition"] = f'attachment; filename="{name}"'

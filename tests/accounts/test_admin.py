@@ -104,3 +104,31 @@ def test_only_staff_reach_the_admin(client, cast):
     client.force_login(cast.manager)
     response = client.get("/admin/invoices/account/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def _change_nif(admin_client, cast, nif: str):
+    return admin_client.post(
+        f"/admin/invoices/account/{cast.account.pk}/change/",
+        {
+            "name": "Acme",
+            "slug": "acme",
+            "account_name": "acme",
+            "nif": nif,
+            "is_active": "on",
+            "new_api_key": "",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+
+
+def test_the_superuser_sets_the_company_nif(admin_client, cast):
+    assert _change_nif(admin_client, cast, "508025338").status_code == 302
+    assert Account.objects.get(pk=cast.account.pk).nif == "508025338"
+
+
+def test_a_nif_with_a_wrong_check_digit_is_refused(admin_client, cast):
+    response = _change_nif(admin_client, cast, "508025339")
+    assert response.status_code == 200
+    assert b"508025339 is not a valid Portuguese NIF." in response.content
+    assert Account.objects.get(pk=cast.account.pk).nif == ""

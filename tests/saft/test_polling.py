@@ -44,8 +44,6 @@ def stubbed_service(cast):
     "body, reason",
     [
         (b"<html>not a zip</html>", "not a zip archive"),
-        (zipped(("saft.xml", audit_file(start="2026-09-01", end="2026-09-30"))), "covers 01/09/2026 to 30/09/2026, not the month requested (October 2026)"),
-        (zipped(("saft.xml", audit_file().replace(b"<NumberOfEntries>2<", b"<NumberOfEntries>5<"))), "announces 5 sales documents but holds 2"),
         (zipped(("saft.xml", b'<?xml version="1.0"?><!DOCTYPE a [<!ENTITY b "c">]><a/>')), "declares a document type"),
     ],
 )  # fmt: skip
@@ -57,6 +55,21 @@ def test_a_bad_file_fails_the_export_with_a_clear_message(cast, stubbed_service,
     assert export.message.startswith(("The SAF-T file from InvoiceXpress", "The file from"))
     assert "token=secret" not in export.message and not export.file
     assert AuditEntry.objects.get().outcome == AuditEntry.Outcome.FAILED
+
+
+@pytest.mark.parametrize(
+    "xml, code",
+    [
+        (audit_file(start="2026-09-01", end="2026-09-30"), "period"),
+        (audit_file().replace(b"<NumberOfEntries>2<", b"<NumberOfEntries>5<"), "entries_mismatch"),
+    ],
+)
+def test_a_file_of_the_wrong_month_or_count_is_archived_as_evidence_but_invalid(cast, stubbed_service, xml, code):  # fmt: skip
+    stubbed_service.get("https://files.ix.test/saft.zip", body=zipped(("saft.xml", xml)))
+    export = export_request(account=cast.account, user=cast.manager, period=OCTOBER).export
+    assert export.is_ready and export.file
+    assert export.is_invalid and not export.is_submittable
+    assert code in export.report.codes()
 
 
 def test_an_expired_link_keeps_it_pending_for_a_fresh_one(cast, stubbed_service, settings):
