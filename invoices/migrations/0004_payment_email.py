@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('invoices', '0002_submission'),
+        ('invoices', '0003_jobs_and_upstream_budget'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

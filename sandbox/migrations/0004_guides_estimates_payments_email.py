@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sandbox', '0002_loose_types'),
+        ('sandbox', '0003_request_log'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sandbox', '0002_loose_types'),
+        ('sandbox', '0004_guides_estimates_payments_email'),
     ]
 
     operations = [

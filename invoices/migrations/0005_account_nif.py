@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('invoices', '0002_submission'),
+        ('invoices', '0004_payment_email'),
     ]
 
     operations = [
