@@ -31,8 +31,8 @@ worker_class = "gthread"
 workers = _int("GUNICORN_WORKERS", multiprocessing.cpu_count())
 threads = _int("GUNICORN_THREADS", 16)
 
-# Above the longest request: bulk finalize (IXPORTAL_BULK_FINALIZE_SECONDS, 20) plus one
-# upstream read timeout (IXPORTAL_READ_TIMEOUT, 20), with room to spare.
+# Above the longest request, with room to spare: long work runs in background jobs, so that
+# is a page waiting for its upstream budget (2 s), connecting (3 x 3.05 s) and reading (20 s).
 timeout = _int("GUNICORN_TIMEOUT", 60)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 # The reverse proxy keeps connections open to gunicorn between requests.

@@ -22,7 +22,10 @@ def test_it_runs_threaded_workers_with_a_timeout_above_the_longest_request(monke
     config = load(monkeypatch)
     assert config["worker_class"] == "gthread"
     assert config["workers"] >= 1 and config["threads"] >= 8
-    longest = settings.IXPORTAL_BULK_FINALIZE_SECONDS + 20  # + the production read timeout
+    # Long work runs in background jobs now; the longest page waits for its upstream budget
+    # (2 s), connects up to three times (3.05 s each) and reads once (20 s): the production
+    # defaults of IXPORTAL_UPSTREAM_PAGE_WAIT_SECONDS, _CONNECT_TIMEOUT and _READ_TIMEOUT.
+    longest = 2 + 3 * 3.05 + 20
     assert config["timeout"] > longest
 
 

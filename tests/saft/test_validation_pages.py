@@ -132,9 +132,9 @@ def test_the_nif_field_refuses_a_bad_check_digit(cast):
 
     cast.account.nif = "508025339"
     with pytest.raises(ValidationError):
-        cast.account.full_clean()
+        cast.account.clean_fields(exclude=["base_url"])
     cast.account.nif = COMPANY_NIF
-    cast.account.full_clean()
+    cast.account.clean_fields(exclude=["base_url"])
 
 
 def test_saft_validate_checks_the_files_nobody_checked(with_nif, base, settings):
