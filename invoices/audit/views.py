@@ -40,9 +40,7 @@ def audit_list(request: HttpRequest, account_slug: str) -> HttpResponse:
     context = {"account": account, "nav": "audit", "page": page}
     is_fragment = request.htmx and not request.htmx.history_restore_request
     template = (
-        "invoices/audit/audit_list.html#audit-table"
-        if is_fragment
-        else "invoices/audit/audit_list.html"
+        "invoices/audit/_audit_table.html" if is_fragment else "invoices/audit/audit_list.html"
     )
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request", "HX-History-Restore-Request"))

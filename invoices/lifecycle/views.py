@@ -63,8 +63,8 @@ from invoices.lifecycle.pdf import pdf_download, pdf_poll
 from invoices.models import Account, Role
 
 HEADER = "invoices/documents/_header.html"
-CONFIRM_PAGE = "invoices/lifecycle/_confirm.html"
-PANEL = "invoices/lifecycle/_confirm.html#lifecycle-panel"
+CONFIRM_PAGE = "invoices/lifecycle/document_change_state.html"
+PANEL = "invoices/lifecycle/_lifecycle_panel.html"
 PDF_BUTTON = "invoices/lifecycle/_pdf_button.html"
 BULK_PAGE = "invoices/lifecycle/document_bulk_finalize.html"
 BULK_RESULTS = "invoices/lifecycle/_bulk_finalize_results.html"
