@@ -12,10 +12,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url
@@ -34,6 +33,12 @@ from invoices.create.prefill import (
     raw_from_submission,
     rows_from_document,
 )
+from invoices.htmx import (
+    HtmxHttpRequest,
+    is_fragment_request,
+    private_response,
+    render_page_or_fragment,
+)
 from invoices.invoicexpress.document_types import document_type
 from invoices.invoicexpress.errors import InvoiceXpressError
 from invoices.invoicexpress.records import Tax
@@ -44,20 +49,6 @@ from invoices.models.submissions import Submission
 FORM_TEMPLATE = "invoices/create/_form.html"
 PAGE_TEMPLATE = "invoices/create/document_create.html"
 STATUS_TEMPLATE = "invoices/create/_submission_status.html"
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    # The same URL answers a fragment or a page depending on HX-Request; and a filled-in
-    # invoice form stays out of shared caches.
-    patch_vary_headers(response, ("HX-Request",))
-    patch_cache_control(response, private=True, no_cache=True, no_store=True)
-    return response
-
-
-def _wants_fragment(request: HttpRequest) -> bool:
-    # htmx restoring history (back/forward with no snapshot: the page is hx-history="false")
-    # asks for the whole page, not the fragment.
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 def _company_lists(
@@ -83,7 +74,7 @@ def _company_lists(
 
 
 def _render_entry(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     account: Account,
     entry: DocumentEntry,
     *,
@@ -102,12 +93,13 @@ def _render_entry(
         "notices": notices or [],
         "submission": submission,
     }
-    template = FORM_TEMPLATE if _wants_fragment(request) else PAGE_TEMPLATE
-    return _private(render(request, template, context))
+    return render_page_or_fragment(
+        request, page=PAGE_TEMPLATE, fragment=FORM_TEMPLATE, context=context
+    )
 
 
 def _created_response(
-    request: HttpRequest, account: Account, submission: Submission
+    request: HtmxHttpRequest, account: Account, submission: Submission
 ) -> HttpResponse:
     kind = document_type(submission.document_type)
     url = reverse(
@@ -118,13 +110,12 @@ def _created_response(
     else:  # clerks create drafts; only a manager may finalize them
         text = _("%(type)s created as a draft. Check it; a manager finalizes it.")
     messages.success(request, text % {"type": kind.label})
-    if request.htmx:
-        return HttpResponseClientRedirect(url)
-    return redirect(url)
+    # The polled status URL answers this too: it varies on HX-Request like its other answers.
+    return private_response(HttpResponseClientRedirect(url) if request.htmx else redirect(url))
 
 
 def _outcome_response(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     account: Account,
     submission: Submission,
     raw: RawEntry,
@@ -158,7 +149,7 @@ def _outcome_response(
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def document_create(request: HttpRequest, account_slug: str) -> HttpResponse:
+def document_create(request: HtmxHttpRequest, account_slug: str) -> HttpResponse:
     account = get_account_for_user(request, account_slug, role=Role.CLERK)
     taxes, sequences, problems = _company_lists(
         account, refresh_taxes="refresh_taxes" in request.POST
@@ -186,7 +177,7 @@ def document_create(request: HttpRequest, account_slug: str) -> HttpResponse:
 
 
 def _document_create_get(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     account: Account,
     taxes: list[Tax],
     sequences: list[Sequence],
@@ -260,7 +251,7 @@ def _pick_client(account: Account, raw: RawEntry, client_id: str) -> list[str]:
 
 
 def _document_submit(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     account: Account,
     raw: RawEntry,
     taxes: list[Tax],
@@ -306,7 +297,7 @@ def _submission_for(account: Account, token: uuid.UUID) -> Submission:
 
 @require_POST
 @login_required
-def submission_retry(request: HttpRequest, account_slug: str, token: uuid.UUID) -> HttpResponse:
+def submission_retry(request: HtmxHttpRequest, account_slug: str, token: uuid.UUID) -> HttpResponse:
     account = get_account_for_user(request, account_slug, role=Role.CLERK)
     submission = _submission_for(account, token)
     taxes, sequences, problems = _company_lists(account)
@@ -325,17 +316,19 @@ def submission_retry(request: HttpRequest, account_slug: str, token: uuid.UUID) 
 
 @require_GET
 @login_required
-def submission_detail(request: HttpRequest, account_slug: str, token: uuid.UUID) -> HttpResponse:
+def submission_detail(
+    request: HtmxHttpRequest, account_slug: str, token: uuid.UUID
+) -> HttpResponse:
     """Where a submission stands; polled while another request is still sending it."""
     account = get_account_for_user(request, account_slug, role=Role.CLERK)
     submission = _submission_for(account, token)
     if submission.is_created:
         return _created_response(request, account, submission)
     context = {"account": account, "nav": "create", "submission": submission}
-    if _wants_fragment(request):
+    if is_fragment_request(request):
         if submission.is_failed:  # the whole form comes back, with the refusal on it
-            return HttpResponseClientRedirect(request.path)
-        return _private(render(request, STATUS_TEMPLATE, context))
+            return private_response(HttpResponseClientRedirect(request.path))
+        return private_response(render(request, STATUS_TEMPLATE, context))
     taxes, sequences, problems = _company_lists(account)
     raw = raw_from_submission(submission, sequences)
     if submission.is_failed:
@@ -350,18 +343,18 @@ def submission_detail(request: HttpRequest, account_slug: str, token: uuid.UUID)
 
 @require_POST
 @login_required
-def document_create_preview(request: HttpRequest, account_slug: str) -> HttpResponse:
+def document_create_preview(request: HtmxHttpRequest, account_slug: str) -> HttpResponse:
     """The live estimate, from whatever is in the form right now (nothing is validated)."""
     account = get_account_for_user(request, account_slug, role=Role.CLERK)
     taxes, sequences, _problems = _company_lists(account)
     entry = DocumentEntry(sequences=sequences, taxes=taxes, raw=RawEntry.from_post(request.POST))
     context = {"account": account, "entry": entry, "estimate": entry.estimate()}
-    return _private(render(request, "invoices/create/_totals_preview.html", context))
+    return private_response(render(request, "invoices/create/_totals_preview.html", context))
 
 
 @require_GET
 @login_required
-def client_search(request: HttpRequest, account_slug: str) -> HttpResponse:
+def client_search(request: HtmxHttpRequest, account_slug: str) -> HttpResponse:
     """Known clients matching what is typed in the name or NIF field (from a cached list)."""
     account = get_account_for_user(request, account_slug, role=Role.CLERK)
     form = ClientSearchForm(request.GET)
@@ -373,4 +366,4 @@ def client_search(request: HttpRequest, account_slug: str) -> HttpResponse:
         except InvoiceXpressError as exc:
             error = exc
     context = {"account": account, "clients": clients, "query": query, "error": error}
-    return _private(render(request, "invoices/create/_client_suggestions.html", context))
+    return private_response(render(request, "invoices/create/_client_suggestions.html", context))

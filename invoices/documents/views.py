@@ -24,7 +24,6 @@ from django.http import (
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -35,27 +34,18 @@ from invoices.create.lines import UNIT_CHOICES
 from invoices.documents import csv_export as document_csv
 from invoices.documents.forms import DocumentFilterForm
 from invoices.exemptions import exemption_meaning
+from invoices.htmx import (
+    HtmxHttpRequest,
+    is_fragment_request,
+    private_response,
+    render_page_or_fragment,
+)
 from invoices.invoicexpress.document_types import DOCUMENT_TYPES, GETTABLE_TYPE_PATHS, document_type
 from invoices.invoicexpress.errors import InvoiceXpressError, NotFound
 from invoices.invoicexpress.records import Document, DocumentPage
 from invoices.templatetags.ix import STATUS_BADGES, atcud_meaning, pt_date, pt_number
 
 UNIT_LABELS = dict(UNIT_CHOICES)
-
-
-def _wants_fragment(request: HttpRequest) -> bool:
-    # A history restore (back button on a page htmx did not cache) needs the whole page.
-    return bool(request.htmx) and not request.htmx.history_restore_request
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    # The same URL answers a fragment or a page depending on HX-Request: a cache must not
-    # mix them up, and financial data stays out of shared caches. no-store, not no-cache:
-    # the browser must not keep a copy either, or Back shows a deleted draft with its
-    # buttons still live (no-store also keeps the page out of the back/forward cache).
-    patch_vary_headers(response, ("HX-Request", "HX-History-Restore-Request"))
-    patch_cache_control(response, private=True, no_store=True)
-    return response
 
 
 def document_rows_html(
@@ -115,7 +105,7 @@ def document_rows_html(
 
 @require_GET
 @login_required
-def document_list(request: HttpRequest, account_slug: str) -> HttpResponse:
+def document_list(request: HtmxHttpRequest, account_slug: str) -> HttpResponse:
     account = get_account_for_user(request, account_slug)
     form = DocumentFilterForm(request.GET)
     query = form.canonical_query()
@@ -145,14 +135,18 @@ def document_list(request: HttpRequest, account_slug: str) -> HttpResponse:
         "pager": _pager(page, query, list_url) if page else [],
         "error": error,
     }
-    if _wants_fragment(request):
-        context["oob_errors"] = True
-        response = render(request, "invoices/documents/_table.html", context)
+    # The fragment brings each filter's message too, out of band.
+    context["oob_errors"] = fragment = is_fragment_request(request)
+    response = render_page_or_fragment(
+        request,
+        page="invoices/documents/document_list.html",
+        fragment="invoices/documents/_table.html",
+        context=context,
+    )
+    if fragment:
         # The address bar gets the clean URL (no empty fields), so it is worth bookmarking.
         push_url(response, here)
-    else:
-        response = render(request, "invoices/documents/document_list.html", context)
-    return _private(response)
+    return response
 
 
 @require_GET
@@ -178,8 +172,7 @@ def document_export(request: HttpRequest, account_slug: str) -> HttpResponse:
     response = StreamingHttpResponse(export.lines(), content_type="text/csv; charset=utf-8")
     filename = f"{account.slug}-documents-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    patch_cache_control(response, private=True, no_store=True)
-    return response
+    return private_response(response)
 
 
 @require_GET
@@ -203,12 +196,12 @@ def document_detail(
         doc = account.client().get_document(kind.path, document_id)
     except NotFound:
         context["not_found"] = True
-        return _private(
+        return private_response(
             render(request, "invoices/documents/document_detail.html", context, status=404)
         )
     except InvoiceXpressError as exc:
         context["error"] = exc
-        return _private(render(request, "invoices/documents/document_detail.html", context))
+        return private_response(render(request, "invoices/documents/document_detail.html", context))
     context.update(
         doc=doc,
         overdue=doc.is_overdue(timezone.localdate()),
@@ -225,7 +218,7 @@ def document_detail(
             for item in doc.items
         ],
     )
-    return _private(render(request, "invoices/documents/document_detail.html", context))
+    return private_response(render(request, "invoices/documents/document_detail.html", context))
 
 
 def _pager(page: DocumentPage, query: QueryDict, list_url: str) -> list[dict[str, Any]]:

@@ -19,17 +19,21 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
-from django_htmx.middleware import HtmxDetails
 
 from invoices.access import get_account_for_user
+from invoices.htmx import (
+    HtmxHttpRequest,
+    is_fragment_request,
+    private_response,
+    render_page_or_fragment,
+)
 from invoices.invoicexpress.document_types import GETTABLE_TYPE_PATHS, DocumentType
 from invoices.invoicexpress.document_types import document_type as get_document_type
 from invoices.invoicexpress.errors import InvoiceXpressError, NotFound
@@ -70,19 +74,7 @@ BULK_PAGE = "invoices/lifecycle/document_bulk_finalize.html"
 BULK_RESULTS = "invoices/lifecycle/_bulk_finalize_results.html"
 
 
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
 # ---- helpers ------------------------------------------------------------------------------
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    # One URL answers a fragment or a page depending on HX-Request; and documents are
-    # financial data: no shared caches, and no copy in the browser (see documents.views).
-    patch_vary_headers(response, ("HX-Request",))
-    patch_cache_control(response, private=True, no_store=True)
-    return response
 
 
 def _kind(type_path: str) -> DocumentType:
@@ -105,7 +97,7 @@ def _header_context(account: Account, doc: Document, **extra: Any) -> dict[str, 
 
 
 def _header(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     account: Account,
     doc: Document,
     *,
@@ -115,19 +107,19 @@ def _header(
     context = _header_context(account, doc, lifecycle_notice=notice, lifecycle_panel=panel)
     # The number may have changed (a finalized draft): the breadcrumb follows, out of band.
     context["oob_breadcrumb"] = True
-    return _private(render(request, HEADER, context))
+    return private_response(render(request, HEADER, context))
 
 
-def _panel_only(request: HttpRequest, account: Account, notice: Notice) -> HttpResponse:
+def _panel_only(request: HtmxHttpRequest, account: Account, notice: Notice) -> HttpResponse:
     """Just the panel slot with a notice, wherever the request meant to swap."""
     response = render(request, PANEL, {"account": account, "lifecycle_notice": notice})
     retarget(response, "#lifecycle-panel")
     reswap(response, "outerHTML")
-    return _private(response)
+    return private_response(response)
 
 
 def _check_role(
-    request: HttpRequest, account: Account, action: Action, kind: DocumentType, document_id: int
+    request: HtmxHttpRequest, account: Account, action: Action, kind: DocumentType, document_id: int
 ) -> None:
     """Managers do everything; a clerk may only delete a draft they created here."""
     if account.role == Role.MANAGER:
@@ -139,13 +131,15 @@ def _check_role(
     raise PermissionDenied("Your role in this company does not allow this.")
 
 
-def _gone(request: HttpRequest, account: Account) -> HttpResponse:
+def _gone(request: HtmxHttpRequest, account: Account) -> HttpResponse:
     messages.warning(
         request,
         _("InvoiceXpress no longer has this document: it was deleted, or never was here."),
     )
     list_url = reverse("invoices:document_list", args=[account.slug])
-    return HttpResponseClientRedirect(list_url) if request.htmx else redirect(list_url)
+    return private_response(
+        HttpResponseClientRedirect(list_url) if request.htmx else redirect(list_url)
+    )
 
 
 # ---- state changes --------------------------------------------------------------------------
@@ -216,14 +210,14 @@ def _ask(
 ) -> HttpResponse:
     """The confirm step: a panel in the header (htmx) or the document page with it open."""
     panel = confirm_panel(account, doc, spec, form, request.path)
-    if request.htmx and request.method == "GET":
-        # The button asked for the panel only (hx-target="#lifecycle-panel").
-        context = _header_context(account, doc, lifecycle_panel=panel)
-        return _private(render(request, PANEL, context))
-    if request.htmx:
+    if request.htmx and request.method == "POST":
         return _header(request, account, doc, panel=panel)
-    return _private(
-        render(request, CONFIRM_PAGE, _header_context(account, doc, lifecycle_panel=panel))
+    # A GET from the button asks for the panel only (hx-target="#lifecycle-panel").
+    return render_page_or_fragment(
+        request,
+        page=CONFIRM_PAGE,
+        fragment=PANEL,
+        context=_header_context(account, doc, lifecycle_panel=panel),
     )
 
 
@@ -251,7 +245,7 @@ def document_header(
     account = get_account_for_user(request, account_slug)
     kind = _kind(type_path)
     if not request.htmx:
-        return redirect(document_url(account, kind.path, document_id))
+        return private_response(redirect(document_url(account, kind.path, document_id)))
     try:
         doc = account.client().get_document(kind.path, document_id)
     except NotFound:
@@ -295,7 +289,7 @@ def document_pdf(
     )
     if not request.htmx:
         if button.state == "ready":
-            return redirect(button.download_url)
+            return private_response(redirect(button.download_url))
         if button.state == "pending":
             messages.info(
                 request,
@@ -303,14 +297,14 @@ def document_pdf(
             )
         else:
             messages.error(request, button.message)
-        return redirect(document_url(account, kind.path, document_id))
-    return _private(render(request, PDF_BUTTON, {"account": account, "pdf": button}))
+        return private_response(redirect(document_url(account, kind.path, document_id)))
+    return private_response(render(request, PDF_BUTTON, {"account": account, "pdf": button}))
 
 
 @require_GET
 @login_required
 def document_pdf_download(
-    request: HttpRequest, account_slug: str, type_path: str, document_id: int
+    request: HtmxHttpRequest, account_slug: str, type_path: str, document_id: int
 ) -> HttpResponse:
     """The PDF itself, fetched here so the signed link never reaches the browser."""
     account = get_account_for_user(request, account_slug)
@@ -341,8 +335,7 @@ def document_pdf_download(
         filename=download.filename,
         content_type="application/pdf",
     )
-    patch_cache_control(response, private=True, no_store=True)
-    return response
+    return private_response(response)
 
 
 # ---- finalizing many drafts -----------------------------------------------------------------
@@ -370,7 +363,7 @@ def document_bulk_finalize(request: HtmxHttpRequest, account_slug: str) -> HttpR
         drafts = list_drafts(account)
     except InvoiceXpressError as exc:
         context["error"] = exc
-        if posted and request.htmx:  # the answer is the results fragment only
+        if posted and is_fragment_request(request):  # the answer is the results fragment only
             context["results_error"] = exc
     if posted and drafts is not None and form.is_valid():
         run = bulk_finalize(
@@ -386,7 +379,7 @@ def document_bulk_finalize(request: HtmxHttpRequest, account_slug: str) -> HttpR
         context["results"] = run.rows
         context["run"] = run
         context["summary"] = outcome_counts(run.rows)
-        context["oob_form"] = bool(request.htmx)
+        context["oob_form"] = is_fragment_request(request)
         # What the time budget left out stays ticked: running again is one click.
         context["selected"] = set(run.left_for_next_run)
     elif posted:  # keep what was ticked while the form is shown again with its error
@@ -395,5 +388,6 @@ def document_bulk_finalize(request: HtmxHttpRequest, account_slug: str) -> HttpR
         context["selected"] = {d.id for d in drafts.documents if can_finalize(d)}
     context["drafts"] = drafts
     context["rows"] = draft_rows(account, drafts, context["selected"]) if drafts else []
-    template = BULK_RESULTS if request.htmx and posted else BULK_PAGE
-    return _private(render(request, template, context))
+    return render_page_or_fragment(
+        request, page=BULK_PAGE, fragment=BULK_RESULTS if posted else BULK_PAGE, context=context
+    )

@@ -7,27 +7,27 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
-from django_htmx.middleware import HtmxDetails
 
 from invoices import company_cache
 from invoices.access import get_account_for_user
+from invoices.htmx import (
+    HtmxHttpRequest,
+    is_fragment_request,
+    private_response,
+    render_page_or_fragment,
+)
 from invoices.invoicexpress.errors import InvoiceXpressError
 from invoices.models import Account, Role
 from invoices.sequences.forms import SequenceCreateForm, SequenceListForm
 from invoices.sequences.pages import Notice, SeriesRow, company_rows, series_rows
 from invoices.sequences.writes import cached_sequences, sequence_write, serie_name
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
 
 SEQUENCES_CHANGED = "sequencesChanged"  # the table reloads itself on this client event
 
@@ -51,12 +51,15 @@ def sequence_list(request: HtmxHttpRequest, account_slug: str) -> HttpResponse:
     context = _table_context(
         account, refresh=query.wants_refresh, created_id=query.created_id, nav="sequences"
     )
-    if request.htmx:
-        return render(request, "invoices/sequences/_table.html", context)
-    if account.role.allows(Role.MANAGER):
+    if account.role.allows(Role.MANAGER) and not is_fragment_request(request):
         existing = [row.sequence for row in context["series"] or []]
         context["form"] = SequenceCreateForm(existing=existing)
-    return render(request, "invoices/sequences/sequence_list.html", context)
+    return render_page_or_fragment(
+        request,
+        page="invoices/sequences/sequence_list.html",
+        fragment="invoices/sequences/_table.html",
+        context=context,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -77,7 +80,7 @@ def sequence_create(request: HtmxHttpRequest, account_slug: str) -> HttpResponse
             call=lambda client: client.create_sequence(serie, make_default=make_default),
             done=_("Series “%(serie)s” created."),
         )
-        if result.failure is None and not request.htmx:
+        if result.failure is None and not is_fragment_request(request):
             messages.add_message(request, _MESSAGE_LEVELS[result.level], result.message)
             url = reverse("invoices:sequence_list", args=[account.slug])
             return redirect(f"{url}?created={result.sequence.id}")
@@ -92,14 +95,14 @@ def sequence_create(request: HtmxHttpRequest, account_slug: str) -> HttpResponse
         "result": result,
         "created": SeriesRow.of(result.sequence) if result and result.sequence else None,
     }
-    if request.htmx:
-        response = render(request, "invoices/sequences/_form.html", context)
+    if is_fragment_request(request):
+        response = private_response(render(request, "invoices/sequences/_form.html", context))
         if result is not None:
             # Whatever happened upstream, the table lists the series as they are now.
             trigger_client_event(response, SEQUENCES_CHANGED)
         return response
     context.update(_table_context(account))  # the full page shows the series beside the form
-    return render(request, "invoices/sequences/sequence_list.html", context)
+    return private_response(render(request, "invoices/sequences/sequence_list.html", context))
 
 
 @require_POST
@@ -156,7 +159,7 @@ def _sequence_action(
         notice = Notice(result.level, result.message, in_progress=result.in_progress)
     if request.htmx:
         context = _table_context(account, notice=notice)
-        return render(request, "invoices/sequences/_table.html", context)
+        return private_response(render(request, "invoices/sequences/_table.html", context))
     messages.add_message(request, _MESSAGE_LEVELS[notice.level], notice.text)
     return redirect("invoices:sequence_list", account.slug)
 
