@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from invoices.formatting import pt_date
 from invoices.invoicexpress.client import InvoiceXpressClient
 from invoices.invoicexpress.errors import (
     BadResponse,
@@ -221,8 +222,8 @@ def _archive(
                 "month requested (%(period)s)."
             )
             % {
-                "start": summary.start_date.strftime("%d/%m/%Y"),
-                "end": summary.end_date.strftime("%d/%m/%Y"),
+                "start": pt_date(summary.start_date),
+                "end": pt_date(summary.end_date),
                 "period": period.label,
             },
             now=now,
@@ -343,6 +344,6 @@ def _audit_join(*, account: Account, user, export: SaftExport) -> None:
         detail=_("Joined export #%(id)s, already generating since %(since)s.")
         % {
             "id": export.pk,
-            "since": timezone.localtime(export.requested_at).strftime("%d/%m/%Y %H:%M"),
+            "since": pt_date(timezone.localtime(export.requested_at)),
         },
     )

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from invoices import countries
 from invoices.create.forms import CREATABLE_TYPES, DocumentForm, RawEntry
-from invoices.create.lines import ITEM_DEFAULTS, UNIT_CHOICES, default_tax_name
+from invoices.create.lines import ITEM_DEFAULTS, default_tax_name
+from invoices.formatting import UNIT_LABELS
 from invoices.forms import plain_decimal
 from invoices.invoicexpress.records import Document, Tax, format_date
 from invoices.invoicexpress.sequences import Sequence
@@ -51,7 +52,7 @@ def rows_from_document(document: Document, taxes: list[Tax]) -> list[dict[str, s
             "name": item.name,
             "description": item.description,
             "quantity": plain_decimal(item.quantity),
-            "unit": item.unit if item.unit in dict(UNIT_CHOICES) else ITEM_DEFAULTS["unit"],
+            "unit": item.unit if item.unit in UNIT_LABELS else ITEM_DEFAULTS["unit"],
             "unit_price": plain_decimal(item.unit_price),
             "discount": plain_decimal(item.discount),
             "tax": item.tax_name if item.tax_name in names else fallback,
