@@ -304,6 +304,17 @@ def _log(export: SaftExport, outcome: str) -> None:
 # ---- audit ------------------------------------------------------------------------------
 
 
+def _audit(*, account: Account, user, export: SaftExport, outcome: str, detail: str) -> None:
+    AuditEntry.record(
+        account=account,
+        user=user,
+        action="saft.request",
+        outcome=outcome,
+        target=export.period.key,
+        detail=detail,
+    )
+
+
 def _audit_request(*, account: Account, user, export: SaftExport, advance: Advance) -> None:
     if advance.state == AdvanceState.FAILED:
         outcome = AuditEntry.Outcome.FAILED
@@ -311,39 +322,24 @@ def _audit_request(*, account: Account, user, export: SaftExport, advance: Advan
         outcome = AuditEntry.Outcome.UNKNOWN  # no answer: generation may or may not have begun
     else:
         outcome = AuditEntry.Outcome.OK
-    AuditEntry.record(
-        account=account,
-        user=user,
-        action="saft.request",
-        outcome=outcome,
-        target=export.period.key,
-        detail=_("Export #%(id)s: %(status)s. %(message)s")
-        % {"id": export.pk, "status": export.get_status_display(), "message": export.message},
-    )
+    detail = _("Export #%(id)s: %(status)s. %(message)s") % {
+        "id": export.pk,
+        "status": export.get_status_display(),
+        "message": export.message,
+    }
+    _audit(account=account, user=user, export=export, outcome=outcome, detail=detail)
 
 
 def _audit_queued(*, account: Account, user, export: SaftExport) -> None:
-    AuditEntry.record(
-        account=account,
-        user=user,
-        action="saft.request",
-        outcome=AuditEntry.Outcome.OK,
-        target=export.period.key,
-        detail=_("Export #%(id)s: queued; InvoiceXpress is asked on its first check.")
-        % {"id": export.pk},
-    )
+    detail = _("Export #%(id)s: queued; InvoiceXpress is asked on its first check.") % {
+        "id": export.pk
+    }
+    _audit(account=account, user=user, export=export, outcome=AuditEntry.Outcome.OK, detail=detail)
 
 
 def _audit_join(*, account: Account, user, export: SaftExport) -> None:
-    AuditEntry.record(
-        account=account,
-        user=user,
-        action="saft.request",
-        outcome=AuditEntry.Outcome.OK,
-        target=export.period.key,
-        detail=_("Joined export #%(id)s, already generating since %(since)s.")
-        % {
-            "id": export.pk,
-            "since": pt_date(timezone.localtime(export.requested_at)),
-        },
-    )
+    detail = _("Joined export #%(id)s, already generating since %(since)s.") % {
+        "id": export.pk,
+        "since": pt_date(timezone.localtime(export.requested_at)),
+    }
+    _audit(account=account, user=user, export=export, outcome=AuditEntry.Outcome.OK, detail=detail)

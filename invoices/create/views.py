@@ -28,6 +28,7 @@ from invoices.create.forms import NOTE_TYPES, DocumentEntry, RawEntry
 from invoices.create.lines import default_tax_name
 from invoices.create.prefill import (
     PrefillForm,
+    header_from_client,
     header_from_document,
     initial_header,
     raw_from_submission,
@@ -98,6 +99,17 @@ def _render_entry(
     )
 
 
+def _refilled_entry(
+    raw: RawEntry, error: str, *, taxes: list[Tax], sequences: list[Sequence]
+) -> DocumentEntry:
+    """What was typed, checked again, with `error` on top and a fresh token to send it with."""
+    raw.header["token"] = str(uuid.uuid4())
+    entry = DocumentEntry(sequences=sequences, taxes=taxes, raw=raw, bound=True)
+    entry.is_valid()
+    entry.form.add_error(None, error)
+    return entry
+
+
 def _created_response(
     request: HtmxHttpRequest, account: Account, submission: Submission
 ) -> HttpResponse:
@@ -130,10 +142,7 @@ def _outcome_response(
     if submission.is_failed:
         # Refused upstream: nothing was created. The input stays; a fresh token, because
         # this one is spent (resending it would show this refusal again).
-        raw.header["token"] = str(uuid.uuid4())
-        entry = DocumentEntry(sequences=sequences, taxes=taxes, raw=raw, bound=True)
-        entry.is_valid()
-        entry.form.add_error(None, submission.message)
+        entry = _refilled_entry(raw, submission.message, taxes=taxes, sequences=sequences)
         return _render_entry(request, account, entry, problems=problems)
     # Unknown, or still being sent by another request: same token, retry or wait. The
     # address bar must name the submission, so a reload or the back button shows this
@@ -232,21 +241,8 @@ def _pick_client(account: Account, raw: RawEntry, client_id: str) -> list[str]:
         return [_("The client list could not be loaded. %(error)s") % {"error": exc.message}]
     if client is None:
         return [_("That client is no longer in the list; type the details instead.")]
-    raw.header.update(
-        {
-            "client_name": client.name,
-            "client_code": client.code,
-            "client_fiscal_id": client.fiscal_id,
-            "client_email": client.email,
-            "client_address": client.address,
-            "client_city": client.city,
-            "client_postal_code": client.postal_code,
-            "client_country": countries.canonical_country(client.country)
-            or raw.header.get("client_country")
-            or countries.DEFAULT_COUNTRY,
-            "client_phone": client.phone,
-        }
-    )
+    country = raw.header.get("client_country") or countries.DEFAULT_COUNTRY
+    raw.header.update(header_from_client(client, country=country))
     return []
 
 
@@ -263,10 +259,8 @@ def _document_submit(
         if "token" in entry.form.errors:
             # A form from before a deploy or a tampered one: give it a token and let the
             # clerk send it again; nothing was sent.
-            raw.header["token"] = str(uuid.uuid4())
-            entry = DocumentEntry(sequences=sequences, taxes=taxes, raw=raw, bound=True)
-            entry.is_valid()
-            entry.form.add_error(None, _("This form had expired. Check it and create again."))
+            expired = _("This form had expired. Check it and create again.")
+            entry = _refilled_entry(raw, expired, taxes=taxes, sequences=sequences)
         return _render_entry(request, account, entry, problems=problems)
     owner_id = entry.form.cleaned_data.get("owner_invoice_id")
     if owner_id and entry.doc_type in NOTE_TYPES:
@@ -332,10 +326,7 @@ def submission_detail(
     taxes, sequences, problems = _company_lists(account)
     raw = raw_from_submission(submission, sequences)
     if submission.is_failed:
-        raw.header["token"] = str(uuid.uuid4())
-        entry = DocumentEntry(sequences=sequences, taxes=taxes, raw=raw, bound=True)
-        entry.is_valid()
-        entry.form.add_error(None, submission.message)
+        entry = _refilled_entry(raw, submission.message, taxes=taxes, sequences=sequences)
         return _render_entry(request, account, entry, problems=problems)
     entry = DocumentEntry(sequences=sequences, taxes=taxes, raw=raw)
     return _render_entry(request, account, entry, problems=problems, submission=submission)

@@ -159,32 +159,18 @@ def bulk_finalize(
             continue
         blocker = next((doc for key, doc in held if same_series(key, draft)), None)
         if blocker is not None:
-            rows.append(
-                BulkRow(
-                    draft.id,
-                    BulkOutcome.NOT_ATTEMPTED,
-                    draft,
-                    message=_(
-                        "Not attempted: an earlier draft of this series (%(kind)s %(id)s) "
-                        "could not be finalized, and finalizing a later one would block it "
-                        "for good."
-                    )
-                    % {"kind": blocker.type.label, "id": blocker.id},
-                )
-            )
+            blocked = _(
+                "Not attempted: an earlier draft of this series (%(kind)s %(id)s) could not be "
+                "finalized, and finalizing a later one would block it for good."
+            ) % {"kind": blocker.type.label, "id": blocker.id}
+            rows.append(BulkRow(draft.id, BulkOutcome.NOT_ATTEMPTED, draft, message=blocked))
             continue
         # The first write is always made, so that running again always moves on.
         if attempted and time.monotonic() >= deadline:
-            rows.append(
-                BulkRow(
-                    draft.id,
-                    BulkOutcome.NOT_ATTEMPTED,
-                    draft,
-                    message=_(
-                        "Not attempted: time budget for one run reached — run again to continue."
-                    ),
-                )
+            out_of_time = _(
+                "Not attempted: time budget for one run reached — run again to continue."
             )
+            rows.append(BulkRow(draft.id, BulkOutcome.NOT_ATTEMPTED, draft, message=out_of_time))
             left_for_next_run.append(draft.id)
             continue
         attempted += 1

@@ -5,13 +5,18 @@ the audited writes and their failure words in `sequences.writes`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
@@ -23,7 +28,9 @@ from invoices.htmx import (
     private_response,
     render_page_or_fragment,
 )
+from invoices.invoicexpress.client import InvoiceXpressClient
 from invoices.invoicexpress.errors import InvoiceXpressError
+from invoices.invoicexpress.sequences import Sequence
 from invoices.models import Account, Role
 from invoices.sequences.forms import SequenceCreateForm, SequenceListForm
 from invoices.sequences.pages import Notice, SeriesRow, company_rows, series_rows
@@ -105,20 +112,34 @@ def sequence_create(request: HtmxHttpRequest, account_slug: str) -> HttpResponse
     return private_response(render(request, "invoices/sequences/sequence_list.html", context))
 
 
+@dataclass(frozen=True)
+class SeriesButton:
+    """A button on one series: the audit log's action, the upstream call, the page's words."""
+
+    action: str
+    call: Callable[[InvoiceXpressClient, int], Sequence]
+    done: str | Promise  # "%(serie)s" is filled in
+
+
+REGISTER = SeriesButton(
+    "sequence.register",
+    lambda client, sequence_id: client.register_sequence(sequence_id),
+    gettext_lazy("Series “%(serie)s” registered with the Tax Authority."),
+)
+SET_DEFAULT = SeriesButton(
+    "sequence.set_default",
+    lambda client, sequence_id: client.set_current_sequence(sequence_id),
+    gettext_lazy("Series “%(serie)s” is now the default series."),
+)
+
+
 @require_POST
 @login_required
 def sequence_register(
     request: HtmxHttpRequest, account_slug: str, sequence_id: int
 ) -> HttpResponse:
     account = get_account_for_user(request, account_slug, role=Role.MANAGER)
-    return _sequence_action(
-        request,
-        account,
-        sequence_id,
-        action="sequence.register",
-        call=lambda client: client.register_sequence(sequence_id),
-        done=_("Series “%(serie)s” registered with the Tax Authority."),
-    )
+    return _sequence_action(request, account, sequence_id, REGISTER)
 
 
 @require_POST
@@ -127,14 +148,7 @@ def sequence_set_default(
     request: HtmxHttpRequest, account_slug: str, sequence_id: int
 ) -> HttpResponse:
     account = get_account_for_user(request, account_slug, role=Role.MANAGER)
-    return _sequence_action(
-        request,
-        account,
-        sequence_id,
-        action="sequence.set_default",
-        call=lambda client: client.set_current_sequence(sequence_id),
-        done=_("Series “%(serie)s” is now the default series."),
-    )
+    return _sequence_action(request, account, sequence_id, SET_DEFAULT)
 
 
 _MESSAGE_LEVELS = {
@@ -146,7 +160,7 @@ _MESSAGE_LEVELS = {
 
 
 def _sequence_action(
-    request: HtmxHttpRequest, account: Account, sequence_id: int, *, action: str, call, done: str
+    request: HtmxHttpRequest, account: Account, sequence_id: int, button: SeriesButton
 ) -> HttpResponse:
     """A button on one series: write, then the list in place (htmx) or a redirect to it."""
     serie = serie_name(account, sequence_id)
@@ -154,7 +168,12 @@ def _sequence_action(
         notice = Notice("danger", _("This company has no such series. The list was refreshed."))
     else:
         result = sequence_write(
-            account=account, user=request.user, action=action, serie=serie, call=call, done=done
+            account=account,
+            user=request.user,
+            action=button.action,
+            serie=serie,
+            call=lambda client: button.call(client, sequence_id),
+            done=button.done,
         )
         notice = Notice(result.level, result.message, in_progress=result.in_progress)
     if request.htmx:

@@ -95,8 +95,7 @@ def document_detail(
     request: HttpRequest, account: SandboxAccount, type_path: str, document_id: int
 ) -> HttpResponse:
     info = BY_PATH[type_path]
-    document = _get_document(account, info, document_id)
-    if document is None:
+    if (document := _get_document(account, info, document_id)) is None:
         return empty_response(404)
     return json_response({info.root: document_json(document)})
 
@@ -106,8 +105,7 @@ def document_change_state_view(
     request: HttpRequest, account: SandboxAccount, type_path: str, document_id: int
 ) -> HttpResponse:
     info = BY_PATH[type_path]
-    document = _get_document(account, info, document_id)
-    if document is None:
+    if (document := _get_document(account, info, document_id)) is None:
         return empty_response(404)
     body = json_body(request)
     data = body.get("invoice") if isinstance(body, dict) else None
