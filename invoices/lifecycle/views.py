@@ -386,6 +386,6 @@ def document_bulk_finalize(request: HtmxHttpRequest, account_slug: str) -> HttpR
         context["selected"] = {d.id for d in drafts.documents if can_finalize(d)}
     context["drafts"] = drafts
     context["rows"] = draft_rows(account, drafts, context["selected"]) if drafts else []
-    return render_page_or_fragment(
-        request, page=BULK_PAGE, fragment=BULK_RESULTS if posted else BULK_PAGE, context=context
-    )
+    if not posted:  # a GET is always the page, with htmx or without
+        return private_response(render(request, BULK_PAGE, context))
+    return render_page_or_fragment(request, page=BULK_PAGE, fragment=BULK_RESULTS, context=context)
