@@ -4,6 +4,9 @@ Lives in the shared cache (Redis via CACHE_URL in production), never in process 
 so every worker sees the same refresh. Anything that changes a list drops it here.
 """
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.core.cache import cache
 
 from invoices.invoicexpress.records import Tax
@@ -13,6 +16,8 @@ from invoices.models import Account
 TAXES_TTL = 60 * 60
 SEQUENCES_TTL = 10 * 60
 
+T = TypeVar("T")
+
 
 def _key(account: Account, what: str) -> str:
     return f"ixportal:account:{account.pk}:{what}"
@@ -20,21 +25,24 @@ def _key(account: Account, what: str) -> str:
 
 def get_taxes(account: Account, *, refresh: bool = False) -> list[Tax]:
     """The company's taxes; raises the client's typed errors when upstream fails."""
-    key = _key(account, "taxes")
-    taxes = None if refresh else cache.get(key)
-    if taxes is None:
-        taxes = account.client().list_taxes()
-        cache.set(key, taxes, TAXES_TTL)
-    return taxes
+    return _cached(account, "taxes", TAXES_TTL, lambda: account.client().list_taxes(), refresh)
 
 
 def get_sequences(account: Account, *, refresh: bool = False) -> list[Sequence]:
-    key = _key(account, "sequences")
-    sequences = None if refresh else cache.get(key)
-    if sequences is None:
-        sequences = account.client().list_sequences()
-        cache.set(key, sequences, SEQUENCES_TTL)
-    return sequences
+    """The company's series; raises the client's typed errors when upstream fails."""
+    return _cached(
+        account, "sequences", SEQUENCES_TTL, lambda: account.client().list_sequences(), refresh
+    )
+
+
+def _cached(account: Account, what: str, ttl: int, load: Callable[[], T], refresh: bool) -> T:
+    """The cached list, or `load()`'s answer kept for `ttl` seconds (always, when `refresh`)."""
+    key = _key(account, what)
+    value = None if refresh else cache.get(key)
+    if value is None:
+        value = load()
+        cache.set(key, value, ttl)
+    return value
 
 
 def forget_sequences(account: Account) -> None:

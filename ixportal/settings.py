@@ -144,7 +144,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
-    "template_partials",
     "csp",
     "axes",
     "mozilla_django_oidc",

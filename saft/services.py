@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from invoices.formatting import pt_date
 from invoices.invoicexpress.client import InvoiceXpressClient
 from invoices.invoicexpress.errors import (
     BadResponse,
@@ -415,6 +416,17 @@ def _log(export: SaftExport, outcome: str) -> None:
 # ---- audit ------------------------------------------------------------------------------
 
 
+def _audit(*, account: Account, user, export: SaftExport, outcome: str, detail: str) -> None:
+    AuditEntry.record(
+        account=account,
+        user=user,
+        action="saft.request",
+        outcome=outcome,
+        target=export.period.key,
+        detail=detail,
+    )
+
+
 def _audit_request(*, account: Account, user, export: SaftExport, advance: Advance) -> None:
     if advance.state == AdvanceState.FAILED:
         outcome = AuditEntry.Outcome.FAILED
@@ -422,39 +434,24 @@ def _audit_request(*, account: Account, user, export: SaftExport, advance: Advan
         outcome = AuditEntry.Outcome.UNKNOWN  # no answer: generation may or may not have begun
     else:
         outcome = AuditEntry.Outcome.OK
-    AuditEntry.record(
-        account=account,
-        user=user,
-        action="saft.request",
-        outcome=outcome,
-        target=export.period.key,
-        detail=_("Export #%(id)s: %(status)s. %(message)s")
-        % {"id": export.pk, "status": export.get_status_display(), "message": export.message},
-    )
+    detail = _("Export #%(id)s: %(status)s. %(message)s") % {
+        "id": export.pk,
+        "status": export.get_status_display(),
+        "message": export.message,
+    }
+    _audit(account=account, user=user, export=export, outcome=outcome, detail=detail)
 
 
 def _audit_queued(*, account: Account, user, export: SaftExport) -> None:
-    AuditEntry.record(
-        account=account,
-        user=user,
-        action="saft.request",
-        outcome=AuditEntry.Outcome.OK,
-        target=export.period.key,
-        detail=_("Export #%(id)s: queued; InvoiceXpress is asked on its first check.")
-        % {"id": export.pk},
-    )
+    detail = _("Export #%(id)s: queued; InvoiceXpress is asked on its first check.") % {
+        "id": export.pk
+    }
+    _audit(account=account, user=user, export=export, outcome=AuditEntry.Outcome.OK, detail=detail)
 
 
 def _audit_join(*, account: Account, user, export: SaftExport) -> None:
-    AuditEntry.record(
-        account=account,
-        user=user,
-        action="saft.request",
-        outcome=AuditEntry.Outcome.OK,
-        target=export.period.key,
-        detail=_("Joined export #%(id)s, already generating since %(since)s.")
-        % {
-            "id": export.pk,
-            "since": timezone.localtime(export.requested_at).strftime("%d/%m/%Y %H:%M"),
-        },
-    )
+    detail = _("Joined export #%(id)s, already generating since %(since)s.") % {
+        "id": export.pk,
+        "since": pt_date(timezone.localtime(export.requested_at)),
+    }
+    _audit(account=account, user=user, export=export, outcome=AuditEntry.Outcome.OK, detail=detail)

@@ -20,6 +20,12 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
 from invoices.access import get_account_for_user
+from invoices.htmx import (
+    HtmxHttpRequest,
+    is_fragment_request,
+    private_response,
+    render_page_or_fragment,
+)
 from invoices.models import Account, Membership, Role
 from saft import services
 from saft.deadlines import deadlines_for
@@ -95,7 +101,7 @@ def export_request(request: HttpRequest, account_slug: str) -> HttpResponse:
 
 @require_GET
 @login_required
-def export_status(request: HttpRequest, account_slug: str, pk: int) -> HttpResponse:
+def export_status(request: HtmxHttpRequest, account_slug: str, pk: int) -> HttpResponse:
     """The export's row, re-rendered by its own polling; each poll may advance it once."""
     account, export = _get_export_for_user(request, account_slug, pk)
     services.export_advance(export=export)
@@ -107,9 +113,10 @@ def export_status(request: HttpRequest, account_slug: str, pk: int) -> HttpRespo
         "offer_nif": can_request and services.nif_on_offer(export) != "",
         **_rows_context({account.pk} if can_request else set()),
     }
-    template = "saft/_export_row.html" if request.htmx else "saft/export_status.html"
-    response = render(request, template, context)
-    if request.htmx and not export.is_pending:
+    response = render_page_or_fragment(
+        request, page="saft/export_status.html", fragment="saft/_export_row.html", context=context
+    )
+    if is_fragment_request(request) and not export.is_pending:
         # The deadline badge above the table listens for this and refreshes itself.
         trigger_client_event(response, EXPORT_FINISHED)
     return response
@@ -129,9 +136,8 @@ def export_download(request: HttpRequest, account_slug: str, pk: int) -> FileRes
     response = FileResponse(
         handle, as_attachment=True, filename=export.download_name, content_type="application/zip"
     )
-    response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_response(response)
 
 
 @require_POST
@@ -219,7 +225,7 @@ def saft_overview_request(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def saft_overview_status(request: HttpRequest, pk: int) -> HttpResponse:
+def saft_overview_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """An export's row on the cross-company page (with its company column)."""
     accounts, managed = _my_accounts(request)
     export = get_object_or_404(
@@ -227,9 +233,9 @@ def saft_overview_status(request: HttpRequest, pk: int) -> HttpResponse:
     )
     services.export_advance(export=export)
     if not request.htmx:
-        return redirect("saft:export_status", export.account.slug, export.pk)
+        return private_response(redirect("saft:export_status", export.account.slug, export.pk))
     context = {"export": export, **_rows_context(managed, show_company=True)}
-    return render(request, "saft/_export_row.html", context)
+    return private_response(render(request, "saft/_export_row.html", context))
 
 
 # ---- messages ---------------------------------------------------------------------------

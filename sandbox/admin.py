@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 
+from sandbox.forms import BEHAVIOUR_FIELDS, FAULT_FIELDS
 from sandbox.models import (
     SandboxAccount,
     SandboxClient,
@@ -53,32 +54,8 @@ class SandboxAccountAdmin(admin.ModelAdmin):
             "Company (SAF-T header, PDF)",
             {"fields": ["company_name", "fiscal_id", "address", "city", "postal_code"]},
         ),
-        (
-            "Faults",
-            {
-                "fields": [
-                    "latency_ms",
-                    "fault_mode",
-                    "fault_remaining",
-                    "fault_path_prefix",
-                    "fault_timeout_seconds",
-                ]
-            },
-        ),
-        (
-            "Service behaviour",
-            {
-                "fields": [
-                    "has_at_credentials",
-                    "has_open_activity",
-                    "sequence_registering_seconds",
-                    "mb_references",
-                    "loose_types",
-                    "pdf_pending_calls",
-                    "saft_pending_calls",
-                ]
-            },
-        ),
+        ("Faults", {"fields": FAULT_FIELDS}),
+        ("Service behaviour", {"fields": BEHAVIOUR_FIELDS}),
     ]
 
 

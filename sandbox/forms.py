@@ -2,12 +2,15 @@ from django import forms
 
 from sandbox.models import SandboxAccount
 
-CONTROL_FIELDS = [
+# What the control page (and the admin's "Faults" and "Service behaviour" sections) edit.
+FAULT_FIELDS = [
     "latency_ms",
     "fault_mode",
     "fault_remaining",
     "fault_path_prefix",
     "fault_timeout_seconds",
+]
+BEHAVIOUR_FIELDS = [
     "has_at_credentials",
     "has_open_activity",
     "sequence_registering_seconds",
@@ -17,6 +20,7 @@ CONTROL_FIELDS = [
     "saft_pending_calls",
     "saft_defect",
 ]
+CONTROL_FIELDS = FAULT_FIELDS + BEHAVIOUR_FIELDS
 
 
 class AccountControlForm(forms.ModelForm):

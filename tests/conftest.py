@@ -86,7 +86,7 @@ def live_company(transactional_db, live_server):
 
 @pytest.fixture
 def upstream(monkeypatch):
-    """Records the query every list/get call sends to InvoiceXpress (see documents_helpers)."""
+    """Records the query every list/get call sends to InvoiceXpress (see tests/documents/helpers.py)."""
     return spy_on_upstream(monkeypatch)
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.http import HttpResponse
 from django.views.decorators.http import require_GET
 
 from invoices.access import get_account_for_user
+from invoices.htmx import HtmxHttpRequest, render_page_or_fragment
 from invoices.invoicexpress.document_types import document_type
 from invoices.models import AuditEntry, Role
 
@@ -27,7 +26,7 @@ class AuditPageForm(forms.Form):
 
 @require_GET
 @login_required
-def audit_list(request: HttpRequest, account_slug: str) -> HttpResponse:
+def audit_list(request: HtmxHttpRequest, account_slug: str) -> HttpResponse:
     account = get_account_for_user(request, account_slug, role=Role.MANAGER)
     form = AuditPageForm(request.GET)
     entries = AuditEntry.objects.filter(account=account).order_by("-created_at", "-pk")
@@ -38,13 +37,9 @@ def audit_list(request: HttpRequest, account_slug: str) -> HttpResponse:
         except ValueError:
             entry.type_path = ""
     context = {"account": account, "nav": "audit", "page": page}
-    is_fragment = request.htmx and not request.htmx.history_restore_request
-    template = (
-        "invoices/audit/audit_list.html#audit-table"
-        if is_fragment
-        else "invoices/audit/audit_list.html"
+    return render_page_or_fragment(
+        request,
+        page="invoices/audit/audit_list.html",
+        fragment="invoices/audit/_audit_table.html",
+        context=context,
     )
-    response = render(request, template, context)
-    patch_vary_headers(response, ("HX-Request", "HX-History-Restore-Request"))
-    patch_cache_control(response, private=True, no_cache=True)
-    return response

@@ -10,7 +10,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -19,6 +18,7 @@ from invoices.access import get_account_for_user
 from invoices.bulk.emails import email_documents
 from invoices.bulk.pdfs import build_pdf_zip
 from invoices.bulk.selection import BulkResult, parse_selections
+from invoices.htmx import private_response
 from invoices.models import Role
 
 MAX_IN_REQUEST = 20  # more than this waits for the background jobs
@@ -59,7 +59,7 @@ def document_bulk_pdf(request: HttpRequest, account_slug: str) -> HttpResponse:
     response = HttpResponse(result.content, content_type="application/zip")
     name = f"{account.slug}-pdf-{timezone.localdate():%Y-%m-%d}.zip"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-    patch_cache_control(response, private=True, no_store=True)
+    private_response(response)
     return response
 
 

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from invoices.create.forms import CREDIT_NOTE
+from invoices.formatting import pt_money, pt_number
 from invoices.invoicexpress.records import Document
-from invoices.templatetags.ix import pt_money, pt_number
 
 if TYPE_CHECKING:
     from invoices.create.forms import DocumentEntry

@@ -41,6 +41,7 @@ from invoices.create.lines import (
     default_tax_name,
 )
 from invoices.create.totals import Estimate, estimate
+from invoices.formatting import pt_number
 from invoices.forms import LooseDecimalField, PtDateField, plain_decimal
 from invoices.invoicexpress.document_types import DOCUMENT_TYPES
 from invoices.invoicexpress.records import Tax, format_date
@@ -320,9 +321,9 @@ class DocumentEntry:
                         "totals about %(total)s €. Issue an invoice or an invoice-receipt instead."
                     )
                     % {
-                        "limit": f"{limit:,.0f}".replace(",", "."),
+                        "limit": pt_number(limit, 0),
                         "what": _("services") if services else _("retail sale of goods"),
-                        "total": f"{totals.total:.2f}".replace(".", ","),
+                        "total": pt_number(totals.total),
                     },
                 )
 

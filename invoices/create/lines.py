@@ -15,18 +15,11 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from invoices.create.totals import LineInput
+from invoices.formatting import UNIT_CHOICES
 from invoices.forms import LooseDecimalField, StyledForm, plain_decimal
 from invoices.invoicexpress.records import Tax
 
 MAX_LINES = 100
-UNIT_CHOICES = (
-    ("unit", _("Unit")),
-    ("service", _("Service")),
-    ("hour", _("Hour")),
-    ("day", _("Day")),
-    ("month", _("Month")),
-    ("other", _("Other")),
-)
 ITEM_FIELDS = ("name", "description", "quantity", "unit", "unit_price", "discount", "tax")
 ITEM_DEFAULTS = {"quantity": "1", "unit": "unit", "discount": "0"}
 

@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from invoices import countries
 from invoices.create.forms import CREATABLE_TYPES, DocumentForm, RawEntry
-from invoices.create.lines import ITEM_DEFAULTS, UNIT_CHOICES, default_tax_name
+from invoices.create.lines import ITEM_DEFAULTS, default_tax_name
+from invoices.formatting import UNIT_LABELS
 from invoices.forms import plain_decimal
-from invoices.invoicexpress.records import Document, Tax, format_date
+from invoices.invoicexpress.records import Client, Document, Tax, format_date
 from invoices.invoicexpress.sequences import Sequence
 
 
@@ -51,7 +52,7 @@ def rows_from_document(document: Document, taxes: list[Tax]) -> list[dict[str, s
             "name": item.name,
             "description": item.description,
             "quantity": plain_decimal(item.quantity),
-            "unit": item.unit if item.unit in dict(UNIT_CHOICES) else ITEM_DEFAULTS["unit"],
+            "unit": item.unit if item.unit in UNIT_LABELS else ITEM_DEFAULTS["unit"],
             "unit_price": plain_decimal(item.unit_price),
             "discount": plain_decimal(item.discount),
             "tax": item.tax_name if item.tax_name in names else fallback,
@@ -60,24 +61,37 @@ def rows_from_document(document: Document, taxes: list[Tax]) -> list[dict[str, s
     ]
 
 
+# The form's client fields are "client_" + these (an InvoiceXpress client's own names).
+CLIENT_KEYS = ("name", "code", "fiscal_id", "email", "address", "city", "postal_code", "country", "phone")  # fmt: skip
+
+
+def header_from_client(
+    client: Client, *, country: str = countries.DEFAULT_COUNTRY
+) -> dict[str, str]:
+    """The form's client fields from a known client; `country` where its own is not one we list."""
+    header = {f"client_{key}": getattr(client, key) for key in CLIENT_KEYS}
+    header["client_country"] = countries.canonical_country(client.country) or country
+    return header
+
+
 def header_from_document(document: Document) -> dict[str, str]:
-    client = document.client
-    country = countries.canonical_country(client.country) or countries.DEFAULT_COUNTRY
     return {
         "owner_invoice_id": str(document.id),
         "reference": document.reference,
         "tax_exemption": document.tax_exemption if document.tax_exemption != "M00" else "",
         "retention": plain_decimal(document.retention) if document.retention else "",
-        "client_name": client.name,
-        "client_code": client.code,
-        "client_fiscal_id": client.fiscal_id,
-        "client_email": client.email,
-        "client_address": client.address,
-        "client_city": client.city,
-        "client_postal_code": client.postal_code,
-        "client_country": country,
-        "client_phone": client.phone,
+        **header_from_client(document.client),
     }
+
+
+# What a submission's payload holds as the form had it (header, then each line).
+SENT_HEADER_KEYS = ("owner_invoice_id", "date", "due_date", "reference", "observations", "retention", "tax_exemption")  # fmt: skip
+SENT_LINE_KEYS = ("name", "description", "quantity", "unit", "unit_price")
+
+
+def _texts(sent: dict, keys: tuple[str, ...]) -> dict[str, str]:
+    """Each key's value as the form's text ("" for a missing or empty one)."""
+    return {key: str(sent.get(key) or "") for key in keys}
 
 
 def raw_from_submission(submission, sequences: list[Sequence]) -> RawEntry:
@@ -95,34 +109,13 @@ def raw_from_submission(submission, sequences: list[Sequence]) -> RawEntry:
             "token": str(submission.token),
             "doc_type": submission.document_type,
             "sequence": series,
-            "owner_invoice_id": str(payload.get("owner_invoice_id") or ""),
-            "date": str(payload.get("date") or ""),
-            "due_date": str(payload.get("due_date") or ""),
-            "reference": str(payload.get("reference") or ""),
-            "observations": str(payload.get("observations") or ""),
-            "retention": str(payload.get("retention") or ""),
-            "tax_exemption": str(payload.get("tax_exemption") or ""),
+            **_texts(payload, SENT_HEADER_KEYS),
         }
     )
-    for key in (
-        "name",
-        "code",
-        "fiscal_id",
-        "email",
-        "address",
-        "city",
-        "postal_code",
-        "country",
-        "phone",
-    ):
-        header[f"client_{key}"] = str(client.get(key) or "")
+    header.update({f"client_{key}": text for key, text in _texts(client, CLIENT_KEYS).items()})
     rows = [
         {
-            "name": str(item.get("name") or ""),
-            "description": str(item.get("description") or ""),
-            "quantity": str(item.get("quantity") or ""),
-            "unit": str(item.get("unit") or ""),
-            "unit_price": str(item.get("unit_price") or ""),
+            **_texts(item, SENT_LINE_KEYS),
             "discount": str(item.get("discount") or "0"),
             "tax": str((item.get("tax") or {}).get("name") or ""),
         }

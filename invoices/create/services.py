@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
+from invoices.formatting import status_label
 from invoices.invoicexpress.document_types import document_type
 from invoices.invoicexpress.errors import (
     BadResponse,
@@ -32,7 +33,6 @@ from invoices.invoicexpress.errors import (
 from invoices.invoicexpress.records import Client, Document, to_date, to_decimal
 from invoices.models import Account, AuditEntry
 from invoices.models.submissions import Submission
-from invoices.templatetags.ix import status_label
 
 ACTION = "document.create"
 CLIENTS_TTL = 5 * 60  # the client look-up's copy of the company's clients

@@ -12,10 +12,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url
@@ -29,10 +28,17 @@ from invoices.create.forms import NOTE_TYPES, DocumentEntry, RawEntry
 from invoices.create.lines import default_tax_name
 from invoices.create.prefill import (
     PrefillForm,
+    header_from_client,
     header_from_document,
     initial_header,
     raw_from_submission,
     rows_from_document,
+)
+from invoices.htmx import (
+    HtmxHttpRequest,
+    is_fragment_request,
+    private_response,
+    render_page_or_fragment,
 )
 from invoices.invoicexpress.document_types import document_type
 from invoices.invoicexpress.errors import InvoiceXpressError
@@ -44,20 +50,6 @@ from invoices.models.submissions import Submission
 FORM_TEMPLATE = "invoices/create/_form.html"
 PAGE_TEMPLATE = "invoices/create/document_create.html"
 STATUS_TEMPLATE = "invoices/create/_submission_status.html"
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    # The same URL answers a fragment or a page depending on HX-Request; and a filled-in
-    # invoice form stays out of shared caches.
-    patch_vary_headers(response, ("HX-Request",))
-    patch_cache_control(response, private=True, no_cache=True, no_store=True)
-    return response
-
-
-def _wants_fragment(request: HttpRequest) -> bool:
-    # htmx restoring history (back/forward with no snapshot: the page is hx-history="false")
-    # asks for the whole page, not the fragment.
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 def company_lists(
@@ -83,7 +75,7 @@ def company_lists(
 
 
 def render_entry(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     account: Account,
     entry: DocumentEntry,
     *,
@@ -108,8 +100,9 @@ def render_entry(
         "submission": submission,
         **(extra or {}),
     }
-    template = FORM_TEMPLATE if _wants_fragment(request) else PAGE_TEMPLATE
-    return _private(render(request, template, context))
+    return render_page_or_fragment(
+        request, page=PAGE_TEMPLATE, fragment=FORM_TEMPLATE, context=context
+    )
 
 
 def _focus_id(entry: DocumentEntry, focus: str) -> str:
@@ -125,8 +118,19 @@ def _focus_id(entry: DocumentEntry, focus: str) -> str:
     return ""
 
 
+def _refilled_entry(
+    raw: RawEntry, error: str, *, taxes: list[Tax], sequences: list[Sequence]
+) -> DocumentEntry:
+    """What was typed, checked again, with `error` on top and a fresh token to send it with."""
+    raw.header["token"] = str(uuid.uuid4())
+    entry = DocumentEntry(sequences=sequences, taxes=taxes, raw=raw, bound=True)
+    entry.is_valid()
+    entry.form.add_error(None, error)
+    return entry
+
+
 def _created_response(
-    request: HttpRequest, account: Account, submission: Submission
+    request: HtmxHttpRequest, account: Account, submission: Submission
 ) -> HttpResponse:
     kind = document_type(submission.document_type)
     url = reverse(
@@ -137,13 +141,12 @@ def _created_response(
     else:  # clerks create drafts; only a manager may finalize them
         text = _("%(type)s created as a draft. Check it; a manager finalizes it.")
     messages.success(request, text % {"type": kind.label})
-    if request.htmx:
-        return HttpResponseClientRedirect(url)
-    return redirect(url)
+    # The polled status URL answers this too: it varies on HX-Request like its other answers.
+    return private_response(HttpResponseClientRedirect(url) if request.htmx else redirect(url))
 
 
 def _outcome_response(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     account: Account,
     submission: Submission,
     raw: RawEntry,
@@ -158,10 +161,7 @@ def _outcome_response(
     if submission.is_failed:
         # Refused upstream: nothing was created. The input stays; a fresh token, because
         # this one is spent (resending it would show this refusal again).
-        raw.header["token"] = str(uuid.uuid4())
-        entry = DocumentEntry(sequences=sequences, taxes=taxes, raw=raw, bound=True)
-        entry.is_valid()
-        entry.form.add_error(None, submission.message)
+        entry = _refilled_entry(raw, submission.message, taxes=taxes, sequences=sequences)
         return render_entry(request, account, entry, problems=problems)
     # Unknown, or still being sent by another request: same token, retry or wait. The
     # address bar must name the submission, so a reload or the back button shows this
@@ -177,7 +177,7 @@ def _outcome_response(
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def document_create(request: HttpRequest, account_slug: str) -> HttpResponse:
+def document_create(request: HtmxHttpRequest, account_slug: str) -> HttpResponse:
     account = get_account_for_user(request, account_slug, role=Role.CLERK)
     taxes, sequences, problems = company_lists(
         account, refresh_taxes="refresh_taxes" in request.POST
@@ -209,7 +209,7 @@ def document_create(request: HttpRequest, account_slug: str) -> HttpResponse:
 
 
 def _document_create_get(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     account: Account,
     taxes: list[Tax],
     sequences: list[Sequence],
@@ -264,26 +264,13 @@ def pick_client(account: Account, raw: RawEntry, client_id: str) -> list[str]:
         return [_("The client list could not be loaded. %(error)s") % {"error": exc.message}]
     if client is None:
         return [_("That client is no longer in the list; type the details instead.")]
-    raw.header.update(
-        {
-            "client_name": client.name,
-            "client_code": client.code,
-            "client_fiscal_id": client.fiscal_id,
-            "client_email": client.email,
-            "client_address": client.address,
-            "client_city": client.city,
-            "client_postal_code": client.postal_code,
-            "client_country": countries.canonical_country(client.country)
-            or raw.header.get("client_country")
-            or countries.DEFAULT_COUNTRY,
-            "client_phone": client.phone,
-        }
-    )
+    country = raw.header.get("client_country") or countries.DEFAULT_COUNTRY
+    raw.header.update(header_from_client(client, country=country))
     return []
 
 
 def _document_submit(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     account: Account,
     raw: RawEntry,
     taxes: list[Tax],
@@ -295,10 +282,8 @@ def _document_submit(
         if "token" in entry.form.errors:
             # A form from before a deploy or a tampered one: give it a token and let the
             # clerk send it again; nothing was sent.
-            raw.header["token"] = str(uuid.uuid4())
-            entry = DocumentEntry(sequences=sequences, taxes=taxes, raw=raw, bound=True)
-            entry.is_valid()
-            entry.form.add_error(None, _("This form had expired. Check it and create again."))
+            expired = _("This form had expired. Check it and create again.")
+            entry = _refilled_entry(raw, expired, taxes=taxes, sequences=sequences)
         return render_entry(request, account, entry, problems=problems)
     owner_id = entry.form.cleaned_data.get("owner_invoice_id")
     if owner_id and entry.doc_type in NOTE_TYPES:
@@ -329,7 +314,7 @@ def _submission_for(account: Account, token: uuid.UUID) -> Submission:
 
 @require_POST
 @login_required
-def submission_retry(request: HttpRequest, account_slug: str, token: uuid.UUID) -> HttpResponse:
+def submission_retry(request: HtmxHttpRequest, account_slug: str, token: uuid.UUID) -> HttpResponse:
     account = get_account_for_user(request, account_slug, role=Role.CLERK)
     submission = _submission_for(account, token)
     taxes, sequences, problems = company_lists(account)
@@ -348,24 +333,23 @@ def submission_retry(request: HttpRequest, account_slug: str, token: uuid.UUID) 
 
 @require_GET
 @login_required
-def submission_detail(request: HttpRequest, account_slug: str, token: uuid.UUID) -> HttpResponse:
+def submission_detail(
+    request: HtmxHttpRequest, account_slug: str, token: uuid.UUID
+) -> HttpResponse:
     """Where a submission stands; polled while another request is still sending it."""
     account = get_account_for_user(request, account_slug, role=Role.CLERK)
     submission = _submission_for(account, token)
     if submission.is_created:
         return _created_response(request, account, submission)
     context = {"account": account, "nav": "create", "submission": submission}
-    if _wants_fragment(request):
+    if is_fragment_request(request):
         if submission.is_failed:  # the whole form comes back, with the refusal on it
-            return HttpResponseClientRedirect(request.path)
-        return _private(render(request, STATUS_TEMPLATE, context))
+            return private_response(HttpResponseClientRedirect(request.path))
+        return private_response(render(request, STATUS_TEMPLATE, context))
     taxes, sequences, problems = company_lists(account)
     raw = raw_from_submission(submission, sequences)
     if submission.is_failed:
-        raw.header["token"] = str(uuid.uuid4())
-        entry = DocumentEntry(sequences=sequences, taxes=taxes, raw=raw, bound=True)
-        entry.is_valid()
-        entry.form.add_error(None, submission.message)
+        entry = _refilled_entry(raw, submission.message, taxes=taxes, sequences=sequences)
         return render_entry(request, account, entry, problems=problems)
     entry = DocumentEntry(sequences=sequences, taxes=taxes, raw=raw)
     return render_entry(request, account, entry, problems=problems, submission=submission)
@@ -373,18 +357,18 @@ def submission_detail(request: HttpRequest, account_slug: str, token: uuid.UUID)
 
 @require_POST
 @login_required
-def document_create_preview(request: HttpRequest, account_slug: str) -> HttpResponse:
+def document_create_preview(request: HtmxHttpRequest, account_slug: str) -> HttpResponse:
     """The live estimate, from whatever is in the form right now (nothing is validated)."""
     account = get_account_for_user(request, account_slug, role=Role.CLERK)
     taxes, sequences, _problems = company_lists(account)
     entry = DocumentEntry(sequences=sequences, taxes=taxes, raw=RawEntry.from_post(request.POST))
     context = {"account": account, "entry": entry, "estimate": entry.estimate()}
-    return _private(render(request, "invoices/create/_totals_preview.html", context))
+    return private_response(render(request, "invoices/create/_totals_preview.html", context))
 
 
 @require_GET
 @login_required
-def client_search(request: HttpRequest, account_slug: str) -> HttpResponse:
+def client_search(request: HtmxHttpRequest, account_slug: str) -> HttpResponse:
     """Known clients matching what is typed in the name or NIF field (from a cached list)."""
     account = get_account_for_user(request, account_slug, role=Role.CLERK)
     form = ClientSearchForm(request.GET)
@@ -396,4 +380,4 @@ def client_search(request: HttpRequest, account_slug: str) -> HttpResponse:
         except InvoiceXpressError as exc:
             error = exc
     context = {"account": account, "clients": clients, "query": query, "error": error}
-    return _private(render(request, "invoices/create/_client_suggestions.html", context))
+    return private_response(render(request, "invoices/create/_client_suggestions.html", context))

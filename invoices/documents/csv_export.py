@@ -18,7 +18,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from invoices.documents.forms import STATUS_LABELS
+from invoices.formatting import pt_number, status_label
 from invoices.invoicexpress.client import InvoiceXpressClient
 from invoices.invoicexpress.errors import InvoiceXpressError
 from invoices.invoicexpress.records import Document, DocumentPage, format_date
@@ -38,12 +38,8 @@ class TooManyRows(Exception):
         self.message = _(
             "These filters match %(total)s documents; an export holds at most %(limit)s. "
             "Narrow the filters (for example a date range) and export in parts."
-        ) % {"total": _thousands(total), "limit": _thousands(limit)}
+        ) % {"total": pt_number(total, 0), "limit": pt_number(limit, 0)}
         super().__init__(self.message)
-
-
-def _thousands(number: int) -> str:
-    return f"{number:,}".replace(",", ".")
 
 
 def decimal_comma(value: Decimal | None) -> str:
@@ -85,7 +81,7 @@ def row(doc: Document) -> list[str]:
         safe_text(doc.atcud),
         format_date(doc.date) if doc.date else "",
         format_date(doc.due_date) if doc.due_date else "",
-        str(STATUS_LABELS.get(doc.status, doc.status)),
+        str(status_label(doc.status)),
         safe_text(doc.client.name),
         safe_text(doc.client.fiscal_id),
         safe_text(doc.reference),

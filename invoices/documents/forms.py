@@ -10,6 +10,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from invoices.formatting import status_label
 from invoices.forms import LooseDecimalField, PtDateField
 from invoices.invoicexpress.document_types import DOCUMENT_TYPES, STATUSES, document_type
 
@@ -39,14 +40,6 @@ TYPES_BY_CODE: dict[str, tuple[str, ...]] = {
 # only matches "2026/33", so the code becomes a type filter. The rest must hold a digit,
 # so a client search such as "NC Software" stays a plain text search.
 _NUMBER_RE = re.compile(r"(?P<code>[A-Za-z]{2})\s+(?P<rest>\S*\d\S*)")
-STATUS_LABELS = {
-    "draft": _("Draft"),
-    "sent": _("Sent"),
-    "final": _("Final"),
-    "settled": _("Settled"),
-    "canceled": _("Canceled"),
-    "second_copy": _("Second copy"),
-}
 
 
 class Archive:
@@ -108,7 +101,7 @@ class DocumentFilterForm(forms.Form):
     status = forms.MultipleChoiceField(
         label=_("Status"),
         required=False,
-        choices=[(status, STATUS_LABELS[status]) for status in STATUSES],
+        choices=[(status, status_label(status)) for status in STATUSES],
         widget=forms.CheckboxSelectMultiple,
     )
     date_from = PtDateField(label=_("Date from"), required=False)

@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -15,6 +14,7 @@ from invoices.access import get_account_for_user
 from invoices.email.forms import DocumentEmailForm, EmailTemplateForm, LanguageForm
 from invoices.email.services import SENDABLE_STATUSES, document_email
 from invoices.email.wording import email_wording
+from invoices.htmx import private_response
 from invoices.invoicexpress.document_types import GETTABLE_TYPE_PATHS, document_type
 from invoices.invoicexpress.errors import InvoiceXpressError, NotFound
 from invoices.models import EmailTemplate, Role, SentEmail
@@ -82,7 +82,7 @@ def document_email_send(
         "list_url": reverse("invoices:document_list", args=[account.slug]),
     }
     response = render(request, "invoices/email/document_email.html", context)
-    patch_cache_control(response, private=True, no_store=True)
+    private_response(response)
     return response
 
 

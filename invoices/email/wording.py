@@ -6,9 +6,9 @@ import re
 
 from django.utils import translation
 
+from invoices.formatting import pt_date, pt_money
 from invoices.invoicexpress.records import Document
 from invoices.models import Account, EmailTemplate
-from invoices.templatetags.ix import pt_date, pt_money
 
 PLACEHOLDER = re.compile(r"\{(document|client|company|total|due_date)\}")
 

@@ -8,12 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from invoices.access import get_account_for_user
 from invoices.families.forms import FamilyFilterForm
+from invoices.htmx import private_response
 from invoices.invoicexpress.errors import InvoiceXpressError
 from invoices.models import Account
 
@@ -57,5 +57,5 @@ def _family_list(request: HttpRequest, account: Account, family: str) -> HttpRes
         "base_query": query.urlencode(),
     }
     response = render(request, "invoices/families/family_list.html", context)
-    patch_cache_control(response, private=True, no_store=True)
+    private_response(response)
     return response

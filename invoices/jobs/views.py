@@ -8,13 +8,18 @@ tells the page `jobFinished` so the item table reloads once.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_GET
 from django_htmx.http import trigger_client_event
 
 from invoices.access import get_account_for_user
+from invoices.htmx import (
+    HtmxHttpRequest,
+    is_fragment_request,
+    private_response,
+    render_page_or_fragment,
+)
 from invoices.jobs.models import Job
 from invoices.models import Account, Role
 
@@ -29,40 +34,38 @@ def _get_job_for_account(account: Account, job_id: int) -> Job:
     return job
 
 
-def _private(response: HttpResponse) -> HttpResponse:
-    patch_vary_headers(response, ("HX-Request",))
-    patch_cache_control(response, private=True, no_store=True)
-    return response
-
-
 @require_GET
 @login_required
-def job_list(request: HttpRequest, account_slug: str) -> HttpResponse:
+def job_list(request: HtmxHttpRequest, account_slug: str) -> HttpResponse:
     account = get_account_for_user(request, account_slug, role=Role.MANAGER)
     jobs = Job.objects.for_account(account).recent().select_related("started_by")[:RECENT]
-    return _private(
+    return private_response(
         render(request, "invoices/jobs/job_list.html", {"account": account, "jobs": jobs})
     )
 
 
 @require_GET
 @login_required
-def job_detail(request: HttpRequest, account_slug: str, job_id: int) -> HttpResponse:
+def job_detail(request: HtmxHttpRequest, account_slug: str, job_id: int) -> HttpResponse:
     account = get_account_for_user(request, account_slug)
     job = _get_job_for_account(account, job_id)
     context = {"account": account, "job": job, "items": job.items.all()}
-    template = "invoices/jobs/_items.html" if request.htmx else "invoices/jobs/job_detail.html"
-    return _private(render(request, template, context))
+    return render_page_or_fragment(
+        request,
+        page="invoices/jobs/job_detail.html",
+        fragment="invoices/jobs/_items.html",
+        context=context,
+    )
 
 
 @require_GET
 @login_required
-def job_progress(request: HttpRequest, account_slug: str, job_id: int) -> HttpResponse:
+def job_progress(request: HtmxHttpRequest, account_slug: str, job_id: int) -> HttpResponse:
     account = get_account_for_user(request, account_slug)
     job = _get_job_for_account(account, job_id)
-    if not request.htmx:
-        return redirect("invoices:job_detail", account.slug, job.pk)
+    if not is_fragment_request(request):
+        return private_response(redirect("invoices:job_detail", account.slug, job.pk))
     response = render(request, "invoices/jobs/_progress.html", {"account": account, "job": job})
     if not job.is_running:
         trigger_client_event(response, "jobFinished", {"job": job.pk})
-    return _private(response)
+    return private_response(response)

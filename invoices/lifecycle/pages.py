@@ -15,10 +15,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from invoices import company_cache
+from invoices.formatting import status_label
 from invoices.invoicexpress.document_types import GETTABLE_TYPE_PATHS, DocumentType
 from invoices.invoicexpress.errors import InvoiceXpressError
 from invoices.invoicexpress.records import Document
-from invoices.invoicexpress.sequences import CodeStatus
 from invoices.lifecycle.actions import (
     CREDITABLE_TYPES,
     ISSUED_STATUSES,
@@ -34,7 +34,6 @@ from invoices.lifecycle.actions import (
 )
 from invoices.lifecycle.forms import StateChangeForm
 from invoices.models import Account, Role
-from invoices.templatetags.ix import status_label
 
 # ---- what the page offers ---------------------------------------------------------------
 
@@ -192,13 +191,3 @@ def not_possible_text(doc: Document, action: Action) -> str:
 
 def check_again_url(account: Account, kind: DocumentType, document_id: int) -> str:
     return document_url(account, kind.path, document_id, "document_header") + "?check=1"
-
-
-def atcud_status(atcud: str) -> str:
-    # The header's `atcud_status`, as the Documents page computes it for its own render.
-    code = (atcud or "").strip().upper()
-    if code.startswith("N/D"):
-        return CodeStatus.NOT_REGISTERED
-    if code.startswith("N/A"):
-        return CodeStatus.NOT_APPLICABLE
-    return CodeStatus.REGISTERED if code else ""

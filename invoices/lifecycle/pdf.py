@@ -82,14 +82,8 @@ def pdf_poll(
             if state == "gave_up":
                 message = _("InvoiceXpress is still rendering the PDF. Try again in a minute.")
     if state in ("unavailable", "failed"):
-        _audit_pdf(
-            account,
-            user,
-            kind,
-            document_id,
-            AuditEntry.Outcome.FAILED,
-            detail=message + (" " + _("(second copy)") if button.second_copy else ""),
-        )
+        detail = message + (" " + _("(second copy)") if button.second_copy else "")
+        _audit_pdf(account, user, kind, document_id, AuditEntry.Outcome.FAILED, detail=detail)
     return dataclasses.replace(button, state=state, attempt=attempt, message=message)
 
 
@@ -124,23 +118,13 @@ def pdf_download(
         raise
     except InvoiceXpressError as exc:
         text = str(DRAFT_HAS_NO_PDF) if isinstance(exc, NotAcceptable) else exc.message
+        target = doc.display_number if doc else ""
         _audit_pdf(
-            account,
-            user,
-            kind,
-            document_id,
-            AuditEntry.Outcome.FAILED,
-            target=doc.display_number if doc else "",
-            detail=text,
+            account, user, kind, document_id, AuditEntry.Outcome.FAILED, target=target, detail=text
         )
         return PdfDownload(error=text)
+    detail = _("second copy") if second_copy else ""
     _audit_pdf(
-        account,
-        user,
-        kind,
-        doc.id,
-        AuditEntry.Outcome.OK,
-        target=doc.display_number,
-        detail=_("second copy") if second_copy else "",
+        account, user, kind, doc.id, AuditEntry.Outcome.OK, target=doc.display_number, detail=detail
     )
     return PdfDownload(content=content, filename=pdf_filename(doc, second_copy))

@@ -18,17 +18,21 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
-from django_htmx.middleware import HtmxDetails
 
 from invoices.access import get_account_for_user
+from invoices.htmx import (
+    HtmxHttpRequest,
+    is_fragment_request,
+    private_response,
+    render_page_or_fragment,
+)
 from invoices.invoicexpress.document_types import (
     ACTIONABLE_TYPE_PATHS,
     GETTABLE_TYPE_PATHS,
@@ -52,7 +56,6 @@ from invoices.lifecycle.forms import BulkFinalizeForm, BulkSelectForm, PdfForm, 
 from invoices.lifecycle.pages import (
     Notice,
     Panel,
-    atcud_status,
     check_again_url,
     confirm_panel,
     document_url,
@@ -64,26 +67,14 @@ from invoices.lifecycle.pdf import pdf_download, pdf_poll
 from invoices.models import Account, Role
 
 HEADER = "invoices/documents/_header.html"
-CONFIRM_PAGE = "invoices/lifecycle/_confirm.html"
-PANEL = "invoices/lifecycle/_confirm.html#lifecycle-panel"
+CONFIRM_PAGE = "invoices/lifecycle/document_change_state.html"
+PANEL = "invoices/lifecycle/_lifecycle_panel.html"
 PDF_BUTTON = "invoices/lifecycle/_pdf_button.html"
 BULK_PAGE = "invoices/lifecycle/document_bulk_finalize.html"
 BULK_RESULTS = "invoices/lifecycle/_bulk_finalize_results.html"
 
 
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
 # ---- helpers ------------------------------------------------------------------------------
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    # One URL answers a fragment or a page depending on HX-Request; and documents are
-    # financial data: no shared caches, and no copy in the browser (see documents.views).
-    patch_vary_headers(response, ("HX-Request",))
-    patch_cache_control(response, private=True, no_store=True)
-    return response
 
 
 def _kind(type_path: str, *, changes: bool = False) -> DocumentType:
@@ -99,7 +90,6 @@ def _header_context(account: Account, doc: Document, **extra: Any) -> dict[str, 
         "nav": "documents",
         "doc": doc,
         "overdue": doc.is_overdue(timezone.localdate()),
-        "atcud_status": atcud_status(doc.atcud),
         "list_url": reverse("invoices:document_list", args=[account.slug]),
         "detail_url": document_url(account, doc.type.path, doc.id),
         **extra,
@@ -107,7 +97,7 @@ def _header_context(account: Account, doc: Document, **extra: Any) -> dict[str, 
 
 
 def _header(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     account: Account,
     doc: Document,
     *,
@@ -117,19 +107,19 @@ def _header(
     context = _header_context(account, doc, lifecycle_notice=notice, lifecycle_panel=panel)
     # The number may have changed (a finalized draft): the breadcrumb follows, out of band.
     context["oob_breadcrumb"] = True
-    return _private(render(request, HEADER, context))
+    return private_response(render(request, HEADER, context))
 
 
-def _panel_only(request: HttpRequest, account: Account, notice: Notice) -> HttpResponse:
+def _panel_only(request: HtmxHttpRequest, account: Account, notice: Notice) -> HttpResponse:
     """Just the panel slot with a notice, wherever the request meant to swap."""
     response = render(request, PANEL, {"account": account, "lifecycle_notice": notice})
     retarget(response, "#lifecycle-panel")
     reswap(response, "outerHTML")
-    return _private(response)
+    return private_response(response)
 
 
 def _check_role(
-    request: HttpRequest, account: Account, action: Action, kind: DocumentType, document_id: int
+    request: HtmxHttpRequest, account: Account, action: Action, kind: DocumentType, document_id: int
 ) -> None:
     """Managers do everything; a clerk may only delete a draft they created here."""
     if account.role == Role.MANAGER:
@@ -141,13 +131,15 @@ def _check_role(
     raise PermissionDenied("Your role in this company does not allow this.")
 
 
-def _gone(request: HttpRequest, account: Account) -> HttpResponse:
+def _gone(request: HtmxHttpRequest, account: Account) -> HttpResponse:
     messages.warning(
         request,
         _("InvoiceXpress no longer has this document: it was deleted, or never was here."),
     )
     list_url = reverse("invoices:document_list", args=[account.slug])
-    return HttpResponseClientRedirect(list_url) if request.htmx else redirect(list_url)
+    return private_response(
+        HttpResponseClientRedirect(list_url) if request.htmx else redirect(list_url)
+    )
 
 
 # ---- state changes --------------------------------------------------------------------------
@@ -218,14 +210,14 @@ def _ask(
 ) -> HttpResponse:
     """The confirm step: a panel in the header (htmx) or the document page with it open."""
     panel = confirm_panel(account, doc, spec, form, request.path)
-    if request.htmx and request.method == "GET":
-        # The button asked for the panel only (hx-target="#lifecycle-panel").
-        context = _header_context(account, doc, lifecycle_panel=panel)
-        return _private(render(request, PANEL, context))
-    if request.htmx:
+    if request.htmx and request.method == "POST":
         return _header(request, account, doc, panel=panel)
-    return _private(
-        render(request, CONFIRM_PAGE, _header_context(account, doc, lifecycle_panel=panel))
+    # A GET from the button asks for the panel only (hx-target="#lifecycle-panel").
+    return render_page_or_fragment(
+        request,
+        page=CONFIRM_PAGE,
+        fragment=PANEL,
+        context=_header_context(account, doc, lifecycle_panel=panel),
     )
 
 
@@ -253,7 +245,7 @@ def document_header(
     account = get_account_for_user(request, account_slug)
     kind = _kind(type_path)
     if not request.htmx:
-        return redirect(document_url(account, kind.path, document_id))
+        return private_response(redirect(document_url(account, kind.path, document_id)))
     try:
         doc = account.client().get_document(kind.path, document_id)
     except NotFound:
@@ -297,7 +289,7 @@ def document_pdf(
     )
     if not request.htmx:
         if button.state == "ready":
-            return redirect(button.download_url)
+            return private_response(redirect(button.download_url))
         if button.state == "pending":
             messages.info(
                 request,
@@ -305,14 +297,14 @@ def document_pdf(
             )
         else:
             messages.error(request, button.message)
-        return redirect(document_url(account, kind.path, document_id))
-    return _private(render(request, PDF_BUTTON, {"account": account, "pdf": button}))
+        return private_response(redirect(document_url(account, kind.path, document_id)))
+    return private_response(render(request, PDF_BUTTON, {"account": account, "pdf": button}))
 
 
 @require_GET
 @login_required
 def document_pdf_download(
-    request: HttpRequest, account_slug: str, type_path: str, document_id: int
+    request: HtmxHttpRequest, account_slug: str, type_path: str, document_id: int
 ) -> HttpResponse:
     """The PDF itself, fetched here so the signed link never reaches the browser."""
     account = get_account_for_user(request, account_slug)
@@ -343,8 +335,7 @@ def document_pdf_download(
         filename=download.filename,
         content_type="application/pdf",
     )
-    patch_cache_control(response, private=True, no_store=True)
-    return response
+    return private_response(response)
 
 
 # ---- finalizing many drafts -----------------------------------------------------------------
@@ -374,7 +365,7 @@ def document_bulk_finalize(request: HtmxHttpRequest, account_slug: str) -> HttpR
         drafts = list_drafts(account)
     except InvoiceXpressError as exc:
         context["error"] = exc
-        if posted and request.htmx:  # the answer is the results fragment only
+        if posted and is_fragment_request(request):  # the answer is the results fragment only
             context["results_error"] = exc
     if posted and drafts is not None and form.is_valid():
         job = bulk_finalize_start(
@@ -383,7 +374,7 @@ def document_bulk_finalize(request: HtmxHttpRequest, account_slug: str) -> HttpR
             drafts=drafts,
             selected=form.cleaned_data["documents"],
         )
-        if not request.htmx:
+        if not is_fragment_request(request):
             return redirect("invoices:job_detail", account.slug, job.pk)
         context["job"] = job
         if not job.is_running:  # an inline backend (tests) ran it already
@@ -399,5 +390,6 @@ def document_bulk_finalize(request: HtmxHttpRequest, account_slug: str) -> HttpR
         context["selected"] = {d.id for d in drafts.documents if can_finalize(d)}
     context["drafts"] = drafts
     context["rows"] = draft_rows(account, drafts, context["selected"]) if drafts else []
-    template = BULK_RESULTS if request.htmx and posted else BULK_PAGE
-    return _private(render(request, template, context))
+    if not posted:  # a GET is always the page, with htmx or without
+        return private_response(render(request, BULK_PAGE, context))
+    return render_page_or_fragment(request, page=BULK_PAGE, fragment=BULK_RESULTS, context=context)

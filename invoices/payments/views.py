@@ -7,13 +7,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from invoices.access import get_account_for_user
+from invoices.htmx import render_page_or_fragment
 from invoices.invoicexpress.document_types import document_type
 from invoices.invoicexpress.errors import InvoiceXpressError, NotFound
 from invoices.models import Role
@@ -83,16 +84,21 @@ def payment_register(
 
 def _card(request, account, doc, form) -> HttpResponse:
     panel = payment_panel(account, doc, form=form, with_form=True)
-    context = {"account": account, "doc": doc, "panel": panel}
-    if request.htmx:
-        return render(request, "invoices/payments/_payments.html", context)
-    context.update(
-        nav="documents",
-        kind=doc.type,
-        list_url=reverse("invoices:document_list", args=[account.slug]),
-        here=request.get_full_path(),
+    context = {
+        "account": account,
+        "doc": doc,
+        "panel": panel,
+        "nav": "documents",
+        "kind": doc.type,
+        "list_url": reverse("invoices:document_list", args=[account.slug]),
+        "here": request.get_full_path(),
+    }
+    return render_page_or_fragment(
+        request,
+        page="invoices/payments/payment_register.html",
+        fragment="invoices/payments/_payments.html",
+        context=context,
     )
-    return render(request, "invoices/payments/payment_register.html", context)
 
 
 @require_POST

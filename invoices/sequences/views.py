@@ -5,29 +5,36 @@ the audited writes and their failure words in `sequences.writes`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
-from django_htmx.middleware import HtmxDetails
 
 from invoices import company_cache
 from invoices.access import get_account_for_user
+from invoices.htmx import (
+    HtmxHttpRequest,
+    is_fragment_request,
+    private_response,
+    render_page_or_fragment,
+)
+from invoices.invoicexpress.client import InvoiceXpressClient
 from invoices.invoicexpress.errors import InvoiceXpressError
+from invoices.invoicexpress.sequences import Sequence
 from invoices.models import Account, Role
 from invoices.sequences.forms import SequenceCreateForm, SequenceListForm
 from invoices.sequences.pages import Notice, SeriesRow, company_rows, series_rows
 from invoices.sequences.writes import cached_sequences, sequence_write, serie_name
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
 
 SEQUENCES_CHANGED = "sequencesChanged"  # the table reloads itself on this client event
 
@@ -51,12 +58,15 @@ def sequence_list(request: HtmxHttpRequest, account_slug: str) -> HttpResponse:
     context = _table_context(
         account, refresh=query.wants_refresh, created_id=query.created_id, nav="sequences"
     )
-    if request.htmx:
-        return render(request, "invoices/sequences/_table.html", context)
-    if account.role.allows(Role.MANAGER):
+    if account.role.allows(Role.MANAGER) and not is_fragment_request(request):
         existing = [row.sequence for row in context["series"] or []]
         context["form"] = SequenceCreateForm(existing=existing)
-    return render(request, "invoices/sequences/sequence_list.html", context)
+    return render_page_or_fragment(
+        request,
+        page="invoices/sequences/sequence_list.html",
+        fragment="invoices/sequences/_table.html",
+        context=context,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -77,7 +87,7 @@ def sequence_create(request: HtmxHttpRequest, account_slug: str) -> HttpResponse
             call=lambda client: client.create_sequence(serie, make_default=make_default),
             done=_("Series “%(serie)s” created."),
         )
-        if result.failure is None and not request.htmx:
+        if result.failure is None and not is_fragment_request(request):
             messages.add_message(request, _MESSAGE_LEVELS[result.level], result.message)
             url = reverse("invoices:sequence_list", args=[account.slug])
             return redirect(f"{url}?created={result.sequence.id}")
@@ -92,14 +102,35 @@ def sequence_create(request: HtmxHttpRequest, account_slug: str) -> HttpResponse
         "result": result,
         "created": SeriesRow.of(result.sequence) if result and result.sequence else None,
     }
-    if request.htmx:
-        response = render(request, "invoices/sequences/_form.html", context)
+    if is_fragment_request(request):
+        response = private_response(render(request, "invoices/sequences/_form.html", context))
         if result is not None:
             # Whatever happened upstream, the table lists the series as they are now.
             trigger_client_event(response, SEQUENCES_CHANGED)
         return response
     context.update(_table_context(account))  # the full page shows the series beside the form
-    return render(request, "invoices/sequences/sequence_list.html", context)
+    return private_response(render(request, "invoices/sequences/sequence_list.html", context))
+
+
+@dataclass(frozen=True)
+class SeriesButton:
+    """A button on one series: the audit log's action, the upstream call, the page's words."""
+
+    action: str
+    call: Callable[[InvoiceXpressClient, int], Sequence]
+    done: str | Promise  # "%(serie)s" is filled in
+
+
+REGISTER = SeriesButton(
+    "sequence.register",
+    lambda client, sequence_id: client.register_sequence(sequence_id),
+    gettext_lazy("Series “%(serie)s” registered with the Tax Authority."),
+)
+SET_DEFAULT = SeriesButton(
+    "sequence.set_default",
+    lambda client, sequence_id: client.set_current_sequence(sequence_id),
+    gettext_lazy("Series “%(serie)s” is now the default series."),
+)
 
 
 @require_POST
@@ -108,14 +139,7 @@ def sequence_register(
     request: HtmxHttpRequest, account_slug: str, sequence_id: int
 ) -> HttpResponse:
     account = get_account_for_user(request, account_slug, role=Role.MANAGER)
-    return _sequence_action(
-        request,
-        account,
-        sequence_id,
-        action="sequence.register",
-        call=lambda client: client.register_sequence(sequence_id),
-        done=_("Series “%(serie)s” registered with the Tax Authority."),
-    )
+    return _sequence_action(request, account, sequence_id, REGISTER)
 
 
 @require_POST
@@ -124,14 +148,7 @@ def sequence_set_default(
     request: HtmxHttpRequest, account_slug: str, sequence_id: int
 ) -> HttpResponse:
     account = get_account_for_user(request, account_slug, role=Role.MANAGER)
-    return _sequence_action(
-        request,
-        account,
-        sequence_id,
-        action="sequence.set_default",
-        call=lambda client: client.set_current_sequence(sequence_id),
-        done=_("Series “%(serie)s” is now the default series."),
-    )
+    return _sequence_action(request, account, sequence_id, SET_DEFAULT)
 
 
 _MESSAGE_LEVELS = {
@@ -143,7 +160,7 @@ _MESSAGE_LEVELS = {
 
 
 def _sequence_action(
-    request: HtmxHttpRequest, account: Account, sequence_id: int, *, action: str, call, done: str
+    request: HtmxHttpRequest, account: Account, sequence_id: int, button: SeriesButton
 ) -> HttpResponse:
     """A button on one series: write, then the list in place (htmx) or a redirect to it."""
     serie = serie_name(account, sequence_id)
@@ -151,12 +168,17 @@ def _sequence_action(
         notice = Notice("danger", _("This company has no such series. The list was refreshed."))
     else:
         result = sequence_write(
-            account=account, user=request.user, action=action, serie=serie, call=call, done=done
+            account=account,
+            user=request.user,
+            action=button.action,
+            serie=serie,
+            call=lambda client: button.call(client, sequence_id),
+            done=button.done,
         )
         notice = Notice(result.level, result.message, in_progress=result.in_progress)
     if request.htmx:
         context = _table_context(account, notice=notice)
-        return render(request, "invoices/sequences/_table.html", context)
+        return private_response(render(request, "invoices/sequences/_table.html", context))
     messages.add_message(request, _MESSAGE_LEVELS[notice.level], notice.text)
     return redirect("invoices:sequence_list", account.slug)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -148,7 +149,7 @@ def sequence_write(
     action: str,
     serie: str,
     call: Callable[[InvoiceXpressClient], Sequence],
-    done: str,
+    done: str | Promise,
 ) -> WriteResult:
     """One write upstream (create / register / set default), audited; the cache dropped.
 

@@ -1,118 +1,23 @@
-"""Template filters that show money and dates the Portuguese way, whatever the locale."""
-
-import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+"""The template side of `invoices.formatting`: each filter calls it, nothing more."""
 
 from django import template
-from django.utils.translation import gettext_lazy as _
 
-from invoices.invoicexpress.sequences import CodeStatus
+from invoices import formatting
 
 register = template.Library()
 
-CURRENCY_SYMBOLS = {"Euro": "€", "EUR": "€", "USD": "US$", "GBP": "£"}
-
-
-_PT_SEPARATORS = str.maketrans({",": ".", ".": ","})
-
-
-@register.filter
-def pt_number(value, places: int = 2) -> str:
-    """1234.5 -> "1.234,50" (dot thousands, comma decimals, half-up)."""
-    if value is None or value == "":
-        return ""
-    try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value))
-        places = int(places)
-        number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    except (InvalidOperation, ValueError):
-        return str(value)
-    return f"{number:,.{places}f}".translate(_PT_SEPARATORS)
-
-
-@register.filter
-def pt_money(value, currency: str = "Euro") -> str:
-    """1234.5 -> "1.234,50 €"."""
-    if value is None or value == "":
-        return ""
-    symbol = CURRENCY_SYMBOLS.get(currency or "Euro", currency)
-    return f"{pt_number(value)}\u00a0{symbol}"
-
-
-@register.filter
-def pt_percent(value) -> str:
-    """23 -> "23 %"; 11.5 -> "11,5 %"."""
-    if value is None or value == "":
-        return ""
-    number = Decimal(str(value)).normalize()
-    places = max(0, -number.as_tuple().exponent)
-    return f"{pt_number(number, places)}\u00a0%"
-
-
-@register.filter(expects_localtime=True)
-def pt_date(value) -> str:
-    """A date as dd/mm/yyyy."""
-    if isinstance(value, dt.datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
-    return "" if value is None else str(value)
-
-
-STATUS_BADGES = {
-    "draft": ("secondary", _("Draft")),
-    "sent": ("info", _("Sent")),
-    "final": ("primary", _("Final")),
-    "settled": ("success", _("Settled")),
-    "canceled": ("danger", _("Canceled")),
-    "second_copy": ("dark", _("Second copy")),
-    # Estimates only.
-    "accepted": ("success", _("Accepted")),
-    "refused": ("warning", _("Refused")),
-}
-
-
-@register.filter
-def status_colour(status: str) -> str:
-    return STATUS_BADGES.get(status, ("light", status))[0]
-
-
-@register.filter
-def status_label(status: str) -> str:
-    return STATUS_BADGES.get(status, ("light", status))[1]
+register.filter("pt_number", formatting.pt_number)
+register.filter("pt_money", formatting.pt_money)
+register.filter("pt_percent", formatting.pt_percent)
+register.filter("pt_date", formatting.pt_date, expects_localtime=True)
+register.filter("code_status", formatting.code_status)
+register.filter("atcud_meaning", formatting.atcud_meaning)
+register.filter("status_colour", formatting.status_colour)
+register.filter("status_label", formatting.status_label)
+register.filter("unit_label", formatting.unit_label)
 
 
 @register.inclusion_tag("invoices/_status_badge.html")
-def status_badge(status: str):
-    colour, label = STATUS_BADGES.get(status, ("light", status))
+def status_badge(status: str) -> dict[str, object]:
+    colour, label = formatting.status_badge(status)
     return {"colour": colour, "label": label, "status": status}
-
-
-ATCUD_MEANINGS = {
-    CodeStatus.NOT_REGISTERED: _(
-        "Series relevant for ATCUD but not registered with the Tax Authority"
-    ),
-    CodeStatus.NOT_APPLICABLE: _("Series not relevant for ATCUD"),
-}
-
-
-@register.filter
-def atcud_meaning(atcud: str) -> str:
-    """Words for an ATCUD of N/D or N/A; "" for a real one."""
-    return ATCUD_MEANINGS.get(code_status(atcud), "") if atcud else ""
-
-
-@register.filter
-def is_overdue_on(document, today) -> bool:
-    return document.is_overdue(today)
-
-
-@register.filter
-def code_status(validation_code: str) -> str:
-    """A validation code / ATCUD state in words: registered, N/D, N/A."""
-    code = (validation_code or "").strip().upper()
-    if code.startswith("N/D"):
-        return CodeStatus.NOT_REGISTERED
-    if code.startswith("N/A") or not code:
-        return CodeStatus.NOT_APPLICABLE
-    return CodeStatus.REGISTERED

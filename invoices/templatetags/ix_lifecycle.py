@@ -1,6 +1,6 @@
 """`{% document_offer doc account as offer %}`: the lifecycle actions a document page shows.
 
-A tag because `_document_actions.html` is included by the Documents pages, whose views
+A tag because `lifecycle/_actions.html` is included by the Documents pages, whose views
 pass only `doc` and `account`: the table, the cancel rule and the roles stay in
 `invoices.lifecycle.actions` (turned into buttons by `invoices.lifecycle.pages`), not in template
 if-chains.

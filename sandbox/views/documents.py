@@ -126,8 +126,7 @@ def document_detail(
     request: HttpRequest, account: SandboxAccount, type_path: str, document_id: int
 ) -> HttpResponse:
     info = BY_PATH[type_path]
-    document = _get_document(account, info, document_id)
-    if document is None:
+    if (document := _get_document(account, info, document_id)) is None:
         return empty_response(404)
     if request.method == "PUT":
         return document_update_view(request, account, info, document)
@@ -158,8 +157,7 @@ def document_change_state_view(
     request: HttpRequest, account: SandboxAccount, type_path: str, document_id: int
 ) -> HttpResponse:
     info = BY_PATH[type_path]
-    document = _get_document(account, info, document_id)
-    if document is None:
+    if (document := _get_document(account, info, document_id)) is None:
         return empty_response(404)
     data = _document_payload(json_body(request), info)  # "invoice", or "receipt" for receipts
     if data is None:

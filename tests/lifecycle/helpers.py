@@ -16,7 +16,7 @@ HTMX = {"HX-Request": "true"}
 
 
 def minimal_invoice(date: dt.date | None = None, **changes) -> dict:
-    """A minimal valid invoice body (as in test_invoicexpress_sandbox.py), dated today."""
+    """A minimal valid invoice body, dated today."""
     date = date or timezone.localdate()
     body = {
         "date": date.strftime("%d/%m/%Y"),
