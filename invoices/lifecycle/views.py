@@ -374,8 +374,8 @@ def document_bulk_finalize(request: HtmxHttpRequest, account_slug: str) -> HttpR
             drafts=drafts,
             selected=form.cleaned_data["documents"],
         )
-        if not is_fragment_request(request):
-            return redirect("invoices:job_detail", account.slug, job.pk)
+        if not is_fragment_request(request):  # without JavaScript: watch it on its page
+            return private_response(redirect("invoices:job_detail", account.slug, job.pk))
         context["job"] = job
         if not job.is_running:  # an inline backend (tests) ran it already
             items = list(job.items.all())
