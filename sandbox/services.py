@@ -9,6 +9,7 @@ import random
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from sandbox.credit_limits import over_credit_errors
 from sandbox.doctypes import DocType, DocTypeInfo
 from sandbox.models import (
     DateBeforeLastError,
@@ -133,6 +134,12 @@ def document_finalize(doc: SandboxDocument, new_status: str) -> None:
     )
     if counter is None:
         raise StateChangeError("The account has no default sequence")
+    if doc.doc_type == DocType.CREDIT_NOTE and doc.owner_id is not None:
+        # Another note may have been issued since this one was drafted.
+        lines = [(line.name, line.quantity) for line in doc.lines.all()]
+        errors = over_credit_errors(doc.owner, lines, doc.total, exclude_pk=doc.pk)
+        if errors:
+            raise StateChangeError(errors[0])
     try:
         number, previous_hash = counter.claim_next(doc.date)
     except DateBeforeLastError as exc:

@@ -50,6 +50,11 @@ urlpatterns = [
         views_sequences.sequence_set_current,
         name="sequence_set_current",
     ),
+    path(
+        f"{A}document/<int:document_id>/related_documents.json",
+        views_documents.related_documents,
+        name="related_documents",
+    ),
     path(f"{A}api/pdf/<int:document_id>.json", views_files.pdf_request, name="pdf_request"),
     path(f"{A}api/export_saft.json", views_files.saft_request, name="saft_request"),
     path(f"{A}files/pdf/<str:token>.pdf", views_files.pdf_file, name="pdf_file"),

@@ -14,7 +14,8 @@ from decimal import Decimal, InvalidOperation
 from django.utils import timezone
 
 from sandbox import reference
-from sandbox.doctypes import OWNER_TYPES, DocTypeInfo
+from sandbox.credit_limits import over_credit_errors
+from sandbox.doctypes import OWNER_TYPES, DocType, DocTypeInfo
 from sandbox.models import (
     NUMBERED_STATUSES,
     SandboxAccount,
@@ -143,6 +144,12 @@ def validate_document(account: SandboxAccount, info: DocTypeInfo, payload: dict)
     )
     if lines and plan.totals.total >= MAX_TOTAL:
         errors.append("Total is too big")
+    if info.doc_type == DocType.CREDIT_NOTE and plan.owner is not None and lines:
+        errors.extend(
+            over_credit_errors(
+                plan.owner, [(line.name, line.quantity) for line in lines], plan.totals.total
+            )
+        )
     return plan
 
 

@@ -42,7 +42,7 @@ from invoices.create.lines import (
 )
 from invoices.create.totals import Estimate, estimate
 from invoices.forms import LooseDecimalField, plain_decimal, plausible_year
-from invoices.invoicexpress.document_types import DOCUMENT_TYPES
+from invoices.invoicexpress.document_types import DOCUMENT_TYPES, NUMBER_RE
 from invoices.invoicexpress.records import Tax, format_date
 from invoices.invoicexpress.sequences import CodeStatus, Sequence
 
@@ -81,12 +81,20 @@ class DocumentForm(ClientFields):
         label=_("Document type"), choices=[(t.path, t.label) for t in CREATABLE_TYPES]
     )
     sequence = forms.ChoiceField(label=_("Series"))
-    owner_invoice_id = forms.IntegerField(
-        label=_("Corrects document (id)"),
+    owner_number = forms.CharField(
+        label=_("Corrects document"),
         required=False,
-        min_value=1,
-        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
-        help_text=_("The InvoiceXpress id of the invoice this note corrects."),
+        max_length=60,
+        widget=forms.TextInput(attrs={"placeholder": "FT 2026/33", "autocomplete": "off"}),
+        help_text=_(
+            "The number of the invoice this note corrects, as printed (FT 2026/33); "
+            "type part of it to search."
+        ),
+    )
+    # Set by the server only (a link from the invoice's page, a suggestion picked): the
+    # clerk chooses by number; the number wins when both are there.
+    owner_invoice_id = forms.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput
     )
     date = _date_field(_("Date"))
     due_date = _date_field(_("Due date"))
@@ -143,10 +151,12 @@ class DocumentForm(ClientFields):
         self._clean_fiscal_id(data)
         self._clean_sequence(data)
         doc_type = data.get("doc_type")
-        if doc_type in OWNER_REQUIRED_TYPES and not data.get("owner_invoice_id"):
+        if doc_type in OWNER_REQUIRED_TYPES and not (
+            data.get("owner_number") or data.get("owner_invoice_id")
+        ):
             self.add_error(
-                "owner_invoice_id",
-                _("A credit note corrects an issued invoice: give that invoice's id."),
+                "owner_number",
+                _("A credit note corrects an issued invoice: give that invoice's number."),
             )
         if doc_type == SIMPLIFIED:
             fiscal_id = data.get("client_fiscal_id") or ""
@@ -159,6 +169,17 @@ class DocumentForm(ClientFields):
                     ),
                 )
         return data
+
+    def clean_owner_number(self) -> str:
+        number = " ".join(self.cleaned_data["owner_number"].split())
+        if not number:
+            return ""
+        match = NUMBER_RE.fullmatch(number)
+        if match is None:
+            raise forms.ValidationError(
+                _("Give the number as printed: type code, space, series/number (FT 2026/33).")
+            )
+        return f"{match['code'].upper()} {match['rest']}"
 
     def _clean_sequence(self, data: dict[str, Any]) -> None:
         sequence = self.sequences.get(data.get("sequence") or "")
@@ -208,6 +229,16 @@ def unregistered_message(sequence: Sequence) -> str:
         "type: documents on a series not registered with the Tax Authority are refused when "
         "finalized; register it on the Sequences page first."
     ) % {"serie": sequence.serie}
+
+
+class OwnerSearchForm(forms.Form):
+    """The invoice look-up: whatever the clerk is typing into "Corrects document"."""
+
+    owner_number = forms.CharField(required=False, max_length=60)
+
+    @property
+    def query(self) -> str:
+        return self.cleaned_data.get("owner_number", "").strip() if self.is_valid() else ""
 
 
 # ---- raw form data: add / remove lines without losing what was typed -------------------

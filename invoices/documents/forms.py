@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +11,12 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from invoices.forms import LooseDecimalField, plausible_year
-from invoices.invoicexpress.document_types import DOCUMENT_TYPES, STATUSES, document_type
+from invoices.invoicexpress.document_types import (
+    DOCUMENT_TYPES,
+    NUMBER_RE,
+    STATUSES,
+    document_type,
+)
 
 DATE_INPUT_FORMAT = "%d/%m/%Y"  # typed and shown the Portuguese way, as the API wants it
 PER_PAGE_CHOICES = (10, 20, 30, 50)
@@ -40,7 +44,7 @@ TYPES_BY_CODE: dict[str, tuple[str, ...]] = {
 # A number as the list shows it: "FT 2026/33", "ft A/28". InvoiceXpress's text search
 # only matches "2026/33", so the code becomes a type filter. The rest must hold a digit,
 # so a client search such as "NC Software" stays a plain text search.
-_NUMBER_RE = re.compile(r"(?P<code>[A-Za-z]{2})\s+(?P<rest>\S*\d\S*)")
+_NUMBER_RE = NUMBER_RE
 STATUS_LABELS = {
     "draft": _("Draft"),
     "sent": _("Sent"),

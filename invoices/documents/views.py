@@ -32,6 +32,7 @@ from django_htmx.http import push_url
 
 from invoices.access import get_account_for_user
 from invoices.create.lines import UNIT_CHOICES
+from invoices.credits import credit_position
 from invoices.documents import csv_export as document_csv
 from invoices.documents.forms import DocumentFilterForm
 from invoices.exemptions import exemption_meaning
@@ -209,6 +210,7 @@ def document_detail(
     except InvoiceXpressError as exc:
         context["error"] = exc
         return _private(render(request, "invoices/documents/document_detail.html", context))
+    context.update(_related_context(account, doc))
     context.update(
         doc=doc,
         overdue=doc.is_overdue(timezone.localdate()),
@@ -226,6 +228,36 @@ def document_detail(
         ],
     )
     return _private(render(request, "invoices/documents/document_detail.html", context))
+
+
+CAN_OWN_NOTES = ("invoices", "invoice_receipts", "simplified_invoices", "vat_moss_invoices")
+
+
+def _related_context(account, doc: Document) -> dict[str, Any]:
+    """An invoice's credit position and related documents; a note's or receipt's invoice.
+
+    A failure to read them is shown on the page beside the document, never instead of it.
+    """
+    context: dict[str, Any] = {}
+    api = account.client()
+    try:
+        if doc.type.path in CAN_OWN_NOTES and not doc.is_draft:
+            related = api.related_documents(doc.type.path, doc.id)
+            context["credit"] = credit_position(doc, related)
+        if doc.owner_invoice_id:
+            context["owner"] = _owner_of(api, doc.owner_invoice_id)
+    except InvoiceXpressError as exc:
+        context["related_error"] = exc
+    return context
+
+
+def _owner_of(api, owner_id: int) -> Document | None:
+    for path in CAN_OWN_NOTES:
+        try:
+            return api.get_document(path, owner_id)
+        except NotFound:
+            continue
+    return None
 
 
 def _pager(page: DocumentPage, query: QueryDict, list_url: str) -> list[dict[str, Any]]:

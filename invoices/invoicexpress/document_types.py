@@ -5,6 +5,7 @@ As the API documentation names them: `invoices`/`invoice`/Invoice, and so on.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,6 +88,8 @@ GETTABLE_TYPE_PATHS = (
     "receipts",
     "vat_moss_invoices",
 )
+# A number as printed: "FT 2026/33", "ft A/28": the type code, a space, series/number.
+NUMBER_RE = re.compile(r"(?P<code>[A-Za-z]{2})\s+(?P<rest>\S*\d\S*)")
 STATUSES = ("draft", "sent", "final", "settled", "canceled", "second_copy")
 
 

@@ -40,6 +40,15 @@ def pt_money(value, currency: str = "Euro") -> str:
 
 
 @register.filter
+def pt_quantity(value) -> str:
+    """A quantity with as many decimals as it has: 15 -> "15", 1.5 -> "1,5"."""
+    if value is None:
+        return ""
+    value = Decimal(value)
+    return pt_number(value, places=max(0, -value.normalize().as_tuple().exponent))
+
+
+@register.filter
 def pt_percent(value) -> str:
     """23 -> "23 %"; 11.5 -> "11,5 %"."""
     if value is None or value == "":

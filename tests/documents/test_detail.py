@@ -10,6 +10,7 @@ import pytest
 import responses
 import time_machine
 
+from invoices.documents.views import CAN_OWN_NOTES
 from invoices.exemptions import EXEMPTION_CODES, exemption, exemption_meaning
 from sandbox import faults
 from tests.documents.helpers import make_document
@@ -89,8 +90,11 @@ def test_it_shows_every_type_of_document(
     html = response.content.decode()
     assert f'<h1 class="h3 mb-2" id="document-number">{number}</h1>' in html
     assert f'<p class="text-body-secondary small mb-1">{label}</p>' in html
-    [call] = upstream
-    assert call.path == f"/sandbox/acme/{type_path}/{doc.pk}.json"
+    # An issued invoice's page also reads its related documents (credit notes, receipts).
+    related = [f"/sandbox/acme/document/{doc.pk}/related_documents.json"]
+    assert [call.path for call in upstream] == [f"/sandbox/acme/{type_path}/{doc.pk}.json"] + (
+        related if type_path in CAN_OWN_NOTES else []
+    )
 
 
 @pytest.mark.parametrize("type_path", ["cash_invoices", "quotes", "vat_moss_receipts", "Invoice"])
@@ -177,11 +181,11 @@ def test_it_shows_the_whole_document(client, live_company, upstream):
     assert '<td class="num" id="document-total">1.230,00\u00a0€</td>' in totals
     assert "Retention (25\u00a0%)" in totals and "-250,00\u00a0€" in totals
     assert '<td class="num" id="document-to-pay">980,00\u00a0€</td>' in totals
-    assert len(upstream) == 1
+    assert len(upstream) == 2  # the document and its related documents
 
 
 @pytest.mark.parametrize("status", ["draft", "final"])
-def test_with_the_actions_a_manager_sees_it_is_still_one_upstream_call(
+def test_with_the_actions_a_manager_sees_it_is_still_the_same_upstream_calls(
     client, live_company, upstream, status
 ):
     doc = make_document(
@@ -189,7 +193,8 @@ def test_with_the_actions_a_manager_sees_it_is_still_one_upstream_call(
     )
     client.force_login(live_company.manager)
     assert client.get(url("invoices", doc.pk)).status_code == 200
-    assert len(upstream) == 1
+    # The document, and for an issued one its related documents: no call per action.
+    assert len(upstream) == (1 if status == "draft" else 2)
 
 
 def test_a_document_without_retention_has_no_amount_to_pay(client, live_company):
