@@ -38,7 +38,7 @@ from invoices.documents.forms import DocumentFilterForm
 from invoices.exemptions import exemption_meaning
 from invoices.invoicexpress.document_types import DOCUMENT_TYPES, GETTABLE_TYPE_PATHS, document_type
 from invoices.invoicexpress.errors import InvoiceXpressError, NotFound
-from invoices.invoicexpress.records import Document, DocumentPage
+from invoices.invoicexpress.records import Document, DocumentPage, SignedTotals
 from invoices.templatetags.ix import STATUS_BADGES, atcud_meaning, pt_date, pt_number
 
 UNIT_LABELS = dict(UNIT_CHOICES)
@@ -105,9 +105,9 @@ def document_rows_html(
             f"<td>{escape(doc.client.name)}{nif}</td>"
             f'<td class="text-nowrap"><span class="badge text-bg-{colour}" '
             f'data-status="{escape(doc.status)}">{label}</span>{extra_badges}</td>'
-            f'<td class="num">{pt_number(doc.before_taxes)}</td>'
-            f'<td class="num">{pt_number(doc.taxes)}</td>'
-            f'<td class="num fw-semibold">{pt_number(doc.total)}</td>'
+            f'<td class="num">{pt_number(doc.signed_before_taxes)}</td>'
+            f'<td class="num">{pt_number(doc.signed_taxes)}</td>'
+            f'<td class="num fw-semibold">{pt_number(doc.signed_total)}</td>'
             f"<td>{escape(doc.currency)}</td>"
             "</tr>\n"
         )
@@ -144,6 +144,7 @@ def document_list(request: HttpRequest, account_slug: str) -> HttpResponse:
         if page
         else "",
         "pager": _pager(page, query, list_url) if page else [],
+        "page_totals": SignedTotals.of(page.documents) if page else None,
         "error": error,
     }
     if _wants_fragment(request):

@@ -24,6 +24,10 @@ class DocumentType:
     # The client owes money on it until it is settled, so it can be overdue. Receipts
     # record a payment, credit notes owe the client, invoice-receipts are paid on issue.
     receivable: bool = False
+    # Its amounts take money back: every total the dashboard adds (list, CSV) subtracts it.
+    subtracts: bool = False
+    # It records the payment of an invoice already counted: page totals leave it out.
+    records_payment: bool = False
 
 
 DOCUMENT_TYPES: tuple[DocumentType, ...] = (
@@ -47,12 +51,21 @@ DOCUMENT_TYPES: tuple[DocumentType, ...] = (
         "simplified_invoice",
     ),
     DocumentType(
-        "CreditNote", "credit_notes", "credit_note", "NC", _("Credit note"), True, "credit_note"
+        "CreditNote",
+        "credit_notes",
+        "credit_note",
+        "NC",
+        _("Credit note"),
+        True,
+        "credit_note",
+        subtracts=True,
     ),
     DocumentType(
         "DebitNote", "debit_notes", "debit_note", "ND", _("Debit note"), True, "debit_note", True
     ),
-    DocumentType("Receipt", "receipts", "receipt", "RG", _("Receipt"), False, "receipt"),
+    DocumentType(
+        "Receipt", "receipts", "receipt", "RG", _("Receipt"), False, "receipt", records_payment=True
+    ),
     DocumentType(
         "VatMossInvoice",
         "vat_moss_invoices",
@@ -66,7 +79,12 @@ DOCUMENT_TYPES: tuple[DocumentType, ...] = (
     # Listed by the list endpoint's type[] filter; no path of their own for get/create.
     DocumentType("CashInvoice", "cash_invoices", "cash_invoice", "VD", _("Cash invoice")),
     DocumentType(
-        "VatMossReceipt", "vat_moss_receipts", "vat_moss_receipt", "RG", _("VAT MOSS receipt")
+        "VatMossReceipt",
+        "vat_moss_receipts",
+        "vat_moss_receipt",
+        "RG",
+        _("VAT MOSS receipt"),
+        records_payment=True,
     ),
     DocumentType(
         "VatMossCreditNote",
@@ -74,6 +92,7 @@ DOCUMENT_TYPES: tuple[DocumentType, ...] = (
         "vat_moss_credit_note",
         "NC",
         _("VAT MOSS credit note"),
+        subtracts=True,
     ),
 )
 _BY_NAME = {t.name: t for t in DOCUMENT_TYPES}
