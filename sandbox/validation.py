@@ -144,6 +144,8 @@ def validate_document(account: SandboxAccount, info: DocTypeInfo, payload: dict)
     )
     if lines and plan.totals.total >= MAX_TOTAL:
         errors.append("Total is too big")
+    if info.doc_type == DocType.SIMPLIFIED_INVOICE and lines:
+        errors.extend(simplified_invoice_errors(lines, plan.totals.total))
     if info.doc_type == DocType.CREDIT_NOTE and plan.owner is not None and lines:
         errors.extend(
             over_credit_errors(
@@ -151,6 +153,23 @@ def validate_document(account: SandboxAccount, info: DocTypeInfo, payload: dict)
             )
         )
     return plan
+
+
+SIMPLIFIED_LIMIT_GOODS = Decimal("1000")
+SIMPLIFIED_LIMIT_OTHER = Decimal("100")
+SERVICE_UNITS = frozenset({"service", "hour", "day", "month"})
+
+
+def simplified_invoice_errors(lines: list[LinePlan], total: Decimal) -> list[str]:
+    """CIVA art. 40: up to 1,000 EUR for retail sales of goods to final consumers, 100 EUR for
+    anything else; a line in a service-like unit makes it "anything else". The acquirer's
+    NIF is allowed (a consumer may ask for it)."""
+    if any(line.unit in SERVICE_UNITS for line in lines):
+        if total > SIMPLIFIED_LIMIT_OTHER:
+            return ["Simplified invoices for services can't exceed 100.00 EUR"]
+    elif total > SIMPLIFIED_LIMIT_GOODS:
+        return ["Simplified invoices can't exceed 1000.00 EUR"]
+    return []
 
 
 def _check_client(account, data, errors) -> tuple[SandboxClient | None, dict]:

@@ -26,11 +26,12 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from invoices import exemptions
-from invoices.create.client_fields import FINAL_CONSUMER_NIF, ClientFields
+from invoices.create.client_fields import ClientFields
 from invoices.create.lines import (
     ITEM_FIELDS,
     ITEMS_PREFIX,
@@ -52,11 +53,19 @@ NOTE_TYPES = ("credit_notes", "debit_notes")  # carry owner_invoice_id
 OWNER_REQUIRED_TYPES = ("credit_notes",)
 CREDIT_NOTE = "credit_notes"
 SIMPLIFIED = "simplified_invoices"
-# Simplified invoices: retail sales of goods to final consumers up to EUR 1,000; anything
-# else up to EUR 100 (CIVA art. 40). A line in a service-like unit makes the sale a service.
+# Simplified invoices (CIVA art. 40): retail sales of goods to final consumers up to
+# EUR 1,000; anything else up to EUR 100. The clerk says which case applies; a line in a
+# service-like unit is not a sale of goods (the service applies the 100 EUR limit to it).
 SIMPLIFIED_LIMIT_GOODS = Decimal("1000")
 SIMPLIFIED_LIMIT_SERVICES = Decimal("100")
 SERVICE_UNITS = frozenset({"service", "hour", "day", "month"})
+
+
+class SimplifiedCase(models.TextChoices):
+    RETAIL_GOODS = "retail_goods", _("Retail sale of goods to a final consumer (up to 1.000 €)")
+    OTHER = "other", _("Anything else: services, or sales not retail (up to 100 €)")
+
+
 MAX_TOTAL = Decimal("1e11")  # the service refuses "Total is too big" from here
 
 
@@ -95,6 +104,16 @@ class DocumentForm(ClientFields):
     # clerk chooses by number; the number wins when both are there.
     owner_invoice_id = forms.IntegerField(
         required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput
+    )
+    simplified_case = forms.ChoiceField(
+        label=_("Simplified invoice for"),
+        required=False,
+        choices=[("", "—"), *SimplifiedCase.choices],
+        help_text=_(
+            "The law allows a simplified invoice up to 1.000 € for retail sales of goods to "
+            "final consumers, and up to 100 € for anything else. The consumer's NIF may be on "
+            "it if they ask."
+        ),
     )
     date = _date_field(_("Date"))
     due_date = _date_field(_("Due date"))
@@ -158,16 +177,11 @@ class DocumentForm(ClientFields):
                 "owner_number",
                 _("A credit note corrects an issued invoice: give that invoice's number."),
             )
-        if doc_type == SIMPLIFIED:
-            fiscal_id = data.get("client_fiscal_id") or ""
-            if fiscal_id not in ("", FINAL_CONSUMER_NIF):
-                self.add_error(
-                    "client_fiscal_id",
-                    _(
-                        "A simplified invoice is only for a final consumer (no NIF, or 999999990). "
-                        "For a client with a NIF, issue an invoice or an invoice-receipt."
-                    ),
-                )
+        if doc_type == SIMPLIFIED and not data.get("simplified_case"):
+            self.add_error(
+                "simplified_case",
+                _("Say which case applies: its limit is 1.000 € or 100 €."),
+            )
         return data
 
     def clean_owner_number(self) -> str:
@@ -350,22 +364,42 @@ class DocumentEntry:
             )
         if totals.total >= MAX_TOTAL:
             self.form.add_error(None, _("The total is too large for InvoiceXpress."))
-        if data.get("doc_type") == SIMPLIFIED:
-            services = any(line.cleaned_data["unit"] in SERVICE_UNITS for line in lines)
-            limit = SIMPLIFIED_LIMIT_SERVICES if services else SIMPLIFIED_LIMIT_GOODS
-            if totals.total > limit:
-                self.form.add_error(
-                    "doc_type",
-                    _(
-                        "A simplified invoice may not exceed %(limit)s € (%(what)s); this one "
-                        "totals about %(total)s €. Issue an invoice or an invoice-receipt instead."
-                    )
-                    % {
-                        "limit": f"{limit:,.0f}".replace(",", "."),
-                        "what": _("services") if services else _("retail sale of goods"),
-                        "total": f"{totals.total:.2f}".replace(".", ","),
-                    },
+        if data.get("doc_type") == SIMPLIFIED and data.get("simplified_case"):
+            self._check_simplified(data["simplified_case"], lines, totals.total)
+
+    def _check_simplified(self, case: str, lines, total: Decimal) -> None:
+        services = [
+            line.cleaned_data["name"]
+            for line in lines
+            if line.cleaned_data["unit"] in SERVICE_UNITS
+        ]
+        if case == SimplifiedCase.RETAIL_GOODS and services:
+            self.form.add_error(
+                "simplified_case",
+                _(
+                    "“%(name)s” is a service (its unit): the 1.000 € limit is only for retail "
+                    "sales of goods; choose the other case (up to 100 €)."
                 )
+                % {"name": services[0]},
+            )
+            return
+        retail = case == SimplifiedCase.RETAIL_GOODS
+        limit = SIMPLIFIED_LIMIT_GOODS if retail else SIMPLIFIED_LIMIT_SERVICES
+        if total > limit:
+            self.form.add_error(
+                "simplified_case",
+                _(
+                    "A simplified invoice may not exceed %(limit)s € (%(what)s); this one "
+                    "totals about %(total)s €. Issue an invoice or an invoice-receipt instead."
+                )
+                % {
+                    "limit": f"{limit:,.0f}".replace(",", "."),
+                    "what": _("retail sale of goods")
+                    if retail
+                    else _("anything but retail sales of goods"),
+                    "total": f"{total:.2f}".replace(".", ","),
+                },
+            )
 
     def estimate(self) -> Estimate:
         """The totals of the lines that are complete, whether or not the rest is valid."""
