@@ -55,9 +55,7 @@ class SequenceCreateForm(forms.Form):
         serie = self.cleaned_data["serie"].strip()
         if len(serie) > SERIE_NAME_MAX_LENGTH:
             raise forms.ValidationError(
-                gettext(
-                    "“%(serie)s” has %(length)s characters; a series name has at most 10."
-                )
+                gettext("“%(serie)s” has %(length)s characters; a series name has at most 10.")
                 % {"serie": serie, "length": len(serie)},
                 code="too_long",
             )
