@@ -134,6 +134,8 @@ def document_finalize(doc: SandboxDocument, new_status: str) -> None:
     )
     if counter is None:
         raise StateChangeError("The account has no default sequence")
+    if doc.date > timezone.localdate():
+        raise StateChangeError(f"Date can't be later than today ({doc.date:%d/%m/%Y})")
     if doc.doc_type == DocType.CREDIT_NOTE and doc.owner_id is not None:
         # Another note may have been issued since this one was drafted.
         lines = [(line.name, line.quantity) for line in doc.lines.all()]

@@ -116,6 +116,10 @@ class DocumentForm(ClientFields):
         ),
     )
     date = _date_field(_("Date"))
+    accept_date = forms.BooleanField(
+        label=_("Create the draft with this date anyway (change it before finalizing)"),
+        required=False,
+    )
     due_date = _date_field(_("Due date"))
     reference = forms.CharField(
         label=_("Reference"),

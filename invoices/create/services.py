@@ -18,9 +18,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from invoices.credits import CreditPosition, credit_position
+from invoices.draft_dates import draft_date_problem
 from invoices.invoicexpress.document_types import NUMBER_RE, document_type
 from invoices.invoicexpress.errors import (
     BadResponse,
@@ -345,6 +347,27 @@ def credit_position_for(*, account: Account, owner: Document) -> CreditPosition:
     """What `owner` invoiced, what its issued credit notes took back, and what remains."""
     related = account.client().related_documents(owner.type.path, owner.id)
     return credit_position(owner, related)
+
+
+def draft_date_warning(*, account: Account, entry: Any) -> str:
+    """Why the draft `entry` would make could not be finalized as dated, or "" (unknown: "").
+
+    Skipped for a form already sent (its first outcome is shown instead).
+    """
+    data = entry.form.cleaned_data
+    if Submission.objects.filter(account=account, token=entry.token).exists():
+        return ""
+    sequence = entry.form.sequences.get(data.get("sequence") or "")
+    try:
+        return draft_date_problem(
+            client=account.client(),
+            kind=document_type(data["doc_type"]),
+            serie=sequence.serie if sequence else "",
+            on=data["date"],
+            today=timezone.localdate(),
+        )
+    except InvoiceXpressError:
+        return ""
 
 
 def owner_check(

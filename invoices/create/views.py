@@ -91,8 +91,10 @@ def _render_entry(
     problems: list[str],
     submission: Submission | None = None,
     notices: list[str] | None = None,
+    date_warning: str = "",
 ) -> HttpResponse:
     context: dict[str, Any] = {
+        "date_warning": date_warning,
         "account": account,
         "nav": "create",
         "entry": entry,
@@ -318,6 +320,11 @@ def _document_submit(
             entry.form.cleaned_data["owner_invoice_id"] = position.owner.id
             if not credit_note_fits(entry, position):
                 return _render_entry(request, account, entry, problems=problems)
+    if not entry.form.cleaned_data.get("accept_date") and (
+        warning := services.draft_date_warning(account=account, entry=entry)
+    ):
+        # Nothing sent: said now, not when a manager tries to finalize the draft.
+        return _render_entry(request, account, entry, problems=problems, date_warning=warning)
     submission = services.document_create(
         account=account,
         user=request.user,
