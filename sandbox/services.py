@@ -96,6 +96,7 @@ def document_create(
                     tax_ref=line.tax.pk if line.tax else None,
                     tax_name=line.tax.name if line.tax else "",
                     tax_value=line.tax.value if line.tax else 0,
+                    tax_region=(line.tax.region or "") if line.tax else "",
                     subtotal=line.totals.subtotal,
                     discount_amount=line.totals.discount_amount,
                     tax_amount=line.totals.tax_amount,

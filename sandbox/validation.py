@@ -127,6 +127,8 @@ def validate_document(account: SandboxAccount, info: DocTypeInfo, payload: dict)
             errors.append("Tax exemption can't be blank when an item has no tax")
         elif tax_exemption not in reference.exemption_codes():
             errors.append(f"Tax exemption {tax_exemption} is not valid")
+        elif error := reference.exemption_period_error(tax_exemption, doc_date or today):
+            errors.append(error)
 
     plan = DocumentPlan(
         date=doc_date or today,

@@ -159,7 +159,7 @@ class DocumentForm(ClientFields):
         if default is not None:
             self.fields["sequence"].initial = str(default.id)
         self.fields["tax_exemption"].choices = [("", "—")] + [
-            (e.code, f"{e.code} · {e.mention}") for e in exemptions.EXEMPTION_CODES
+            (e.code, exemption_choice_label(e)) for e in exemptions.EXEMPTION_CODES
         ]
         today = timezone.localdate()
         self.fields["date"].initial = today
@@ -230,6 +230,15 @@ class DocumentForm(ClientFields):
         if counter is not None and counter.code_status == CodeStatus.NOT_REGISTERED:
             return unregistered_message(sequence)
         return ""
+
+
+def exemption_choice_label(entry: exemptions.ExemptionCode) -> str:
+    label = f"{entry.code} · {entry.mention}"
+    if entry.valid_from or entry.valid_to:
+        start = entry.valid_from.strftime("%d/%m/%Y") if entry.valid_from else "…"
+        end = entry.valid_to.strftime("%d/%m/%Y") if entry.valid_to else "…"
+        label += f" ({start}–{end})"
+    return label
 
 
 def series_label(sequence: Sequence) -> str:
@@ -366,6 +375,10 @@ class DocumentEntry:
                 "tax_exemption",
                 _("A line is at 0 % tax: choose the exemption reason that applies."),
             )
+        if data.get("tax_exemption") and data.get("date"):
+            problem = exemptions.period_problem(data["tax_exemption"], data["date"])
+            if problem:
+                self.form.add_error("tax_exemption", problem)
         if totals.total >= MAX_TOTAL:
             self.form.add_error(None, _("The total is too large for InvoiceXpress."))
         if data.get("doc_type") == SIMPLIFIED and data.get("simplified_case"):

@@ -128,7 +128,7 @@ def test_tax_choices_are_the_companys_own_names_only(clerk):
 
 def test_the_exemption_reasons_come_with_their_meaning(clerk):
     html = clerk.get(URL).content.decode()
-    assert "M07 · Isento artigo 9.° do CIVA" in html
+    assert "M07 · Isento artigo 9.º do CIVA" in html
     assert 'value="M00"' not in html
 
 

@@ -107,6 +107,20 @@ def test_a_zero_percent_line_needs_an_exemption_reason(clerk):
     assert_refused(clerk.post(URL, data), "A line is at 0 % tax: choose the exemption reason")
 
 
+def test_m26_is_refused_for_a_document_outside_its_period(clerk):
+    data = form_data(items=[{"name": "Pão", "tax": "Isento"}], tax_exemption="M26")
+    assert_refused(
+        clerk.post(URL, data),
+        "M26 (Isenção de IVA com direito à dedução no cabaz alimentar) applies only from "
+        "18/04/2023 to 04/01/2024; this document is dated 21/11/2026.",
+    )
+
+
+def test_m26_is_offered_with_its_period(clerk):
+    html = clerk.get(URL).content.decode()
+    assert "M26 · Isenção de IVA com direito à dedução no cabaz alimentar (18/04/2023–04/01/2024)" in html
+
+
 def test_an_unknown_exemption_code_is_refused(clerk):
     data = form_data(items=[{"name": "Book", "tax": "Isento"}], tax_exemption="M03")
     assert_refused(clerk.post(URL, data), "M03 is not one of the available choices")

@@ -26,19 +26,44 @@ def url(type_path: str, doc_id: int) -> str:
 def test_the_exemption_codes_load_in_the_reference_order():
     codes = [entry.code for entry in EXEMPTION_CODES]
     assert codes[0] == "M01" and codes[-1] == "M99"
-    assert len(codes) == 30 and len(set(codes)) == 30
+    assert len(codes) == 31 and len(set(codes)) == 31
     assert "M03" not in codes and "M08" not in codes  # retired
-    code, mention, applies_to = EXEMPTION_CODES[5]
-    assert (code, mention, applies_to) == ("M07", "Isento artigo 9.° do CIVA", "Artigo 9.° do CIVA")
+    code, mention, applies_to, *_period = EXEMPTION_CODES[5]
+    assert (code, mention, applies_to) == ("M07", "Isento artigo 9.º do CIVA", "Artigo 9.º do CIVA")
 
 
 def test_an_exemption_code_has_a_meaning_for_people():
-    assert exemption_meaning("M07") == "Isento artigo 9.° do CIVA (Artigo 9.° do CIVA)"
+    assert exemption_meaning("M07") == "Isento artigo 9.º do CIVA (Artigo 9.º do CIVA)"
     assert exemption_meaning(" m99 ").startswith("Não sujeito ou não tributado")
     assert exemption_meaning("M00") == "No exemption"
     assert exemption_meaning("M08") == "Unknown exemption code"
     assert exemption_meaning("") == ""
-    assert exemption("m16").mention == "Isento artigo 14.° do RITI"
+    assert exemption("m16").mention == "Isento artigo 14.º do RITI"
+
+
+def test_m26_is_known_with_its_meaning_and_period():
+    assert exemption_meaning("M26") == (
+        "Isenção de IVA com direito à dedução no cabaz alimentar "
+        "(Lei n.º 17/2023, de 14 de abril: cabaz alimentar de IVA zero)"
+    )
+    entry = exemption("M26")
+    assert (entry.valid_from, entry.valid_to) == (dt.date(2023, 4, 18), dt.date(2024, 1, 4))
+
+
+def test_every_legal_reference_writes_the_ordinal_not_the_degree_sign():
+    for entry in EXEMPTION_CODES:
+        assert "°" not in entry.mention + entry.applies_to, entry.code
+    assert "n.º 6" in exemption("M01").mention
+
+
+def test_a_2023_document_with_m26_shows_its_meaning(client, live_company):
+    doc = make_document(
+        live_company.sandbox, tax_exemption="M26", tax_rate="0", date=dt.date(2023, 6, 1)
+    )
+    client.force_login(live_company.viewer)
+    html = client.get(url("invoices", doc.pk)).content.decode()
+    assert "M26</span> — Isenção de IVA com direito à dedução no cabaz alimentar" in html
+    assert "Unknown exemption code" not in html
 
 
 # ---- tenancy ------------------------------------------------------------------------------
@@ -155,7 +180,7 @@ def test_it_shows_the_whole_document(client, live_company, upstream):
         "PO-2025-17",
         "Pagamento por transferência.",
         "25\u00a0%",
-        "M07</span> — Isento artigo 9.° do CIVA (Artigo 9.° do CIVA)",
+        "M07</span> — Isento artigo 9.º do CIVA (Artigo 9.º do CIVA)",
         "21217",
         "123456789",
     ):

@@ -189,3 +189,12 @@ def test_a_simplified_invoice_within_its_limit_may_carry_a_nif(api, unit, price)
         items=[item(unit=unit, unit_price=price)],
     )
     assert document["client"]["fiscal_id"] == "123456789"
+
+
+def test_m26_is_refused_outside_the_2023_food_basket_period(api):
+    zero = [item(tax={"name": "Isento"})]
+    assert rejected(
+        api, date="05/01/2024", due_date="05/01/2024", items=zero, tax_exemption="M26"
+    ) == ["Tax exemption M26 is only valid from 18/04/2023 to 04/01/2024"]
+    document = api.create(date="04/01/2024", due_date="04/01/2024", items=zero, tax_exemption="M26")
+    assert document["tax_exemption"] == "M26"
