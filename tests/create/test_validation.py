@@ -118,7 +118,10 @@ def test_m26_is_refused_for_a_document_outside_its_period(clerk):
 
 def test_m26_is_offered_with_its_period(clerk):
     html = clerk.get(URL).content.decode()
-    assert "M26 · Isenção de IVA com direito à dedução no cabaz alimentar (18/04/2023–04/01/2024)" in html
+    assert (
+        "M26 · Isenção de IVA com direito à dedução no cabaz alimentar (18/04/2023–04/01/2024)"
+        in html
+    )
 
 
 def test_an_unknown_exemption_code_is_refused(clerk):

@@ -15,7 +15,7 @@ import xmlschema
 
 from sandbox.demo_catalog import COMPANIES
 from sandbox.demo_data import load_demo
-from sandbox.models import SandboxAccount, SandboxDocument, SandboxLine, SandboxTax
+from sandbox.models import SandboxAccount, SandboxDocument, SandboxTax
 from sandbox.saft_xml import NAMESPACE, audit_file
 from sandbox.tax_regions import saft_code
 from sandbox.testing import api_fixture, sandbox_account_fixture  # noqa: F401
