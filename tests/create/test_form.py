@@ -39,6 +39,7 @@ ENDPOINTS = [
     ("post", URL),
     ("post", URL + "preview/"),
     ("get", URL + "clients/?client_name=mar"),
+    ("get", URL + "owners/?owner_number=FT+2026"),
     ("get", f"{URL}00000000-0000-4000-8000-000000000001/"),
     ("post", f"{URL}00000000-0000-4000-8000-000000000002/retry/"),
 ]
