@@ -8,7 +8,7 @@ PORT ?= 8000
 DEMO_ENV := DEBUG=true IXPORTAL_SANDBOX=true IXPORTAL_SANDBOX_URL=http://$(HOST):$(PORT)/sandbox/
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint format bench chromium venv clean smoke
+.PHONY: demo test test-totals-http lint format bench chromium venv clean smoke
 
 venv: $(STAMP)
 
@@ -40,6 +40,12 @@ chromium:
 
 test: venv chromium
 	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
+
+# The totals property test over real HTTP with 1,000 documents (CI runs 25 of them over
+# HTTP and 1,000 through the sandbox's create service in-process).
+test-totals-http: venv
+	IXPORTAL_TOTALS_HTTP_EXAMPLES=1000 $(VENV)/bin/pytest -q -p no:randomly --durations=1 \
+	  tests/create/test_totals_property.py -k over_http
 
 # ruff (style, and banned-api: requests only in the client), import-linter (package
 # boundaries, see [tool.importlinter] in pyproject.toml), mypy with django-stubs.

@@ -33,6 +33,16 @@ def pt_number(value: Any, places: int | str = 2) -> str:
     return f"{number:,.{places}f}".translate(_PT_SEPARATORS)
 
 
+def pt_quantity(value: Any) -> str:
+    """A quantity with as many decimals as it has: 15 -> "15", 1.5 -> "1,5"."""
+    if value is None:
+        return ""
+    number = Decimal(value)
+    exponent = number.normalize().as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return pt_number(number, places=places)
+
+
 def pt_money(value: Any, currency: str = "Euro") -> str:
     """1234.5 -> "1.234,50 €"."""
     if value is None or value == "":

@@ -138,6 +138,7 @@ class DocumentGenerator:
                     tax_ref=tax.pk,
                     tax_name=tax.name,
                     tax_value=tax.value,
+                    tax_region=tax.region or "",
                     subtotal=totals.subtotal,
                     discount_amount=totals.discount_amount,
                     tax_amount=totals.tax_amount,
@@ -270,14 +271,19 @@ class DocumentGenerator:
         ):
             charge = self._copy(draft.lines[0], quantity=Decimal("1"), unit_price=Decimal("15.00"))
             charge.name, charge.description = "Portes adicionais", "Custos de envio não faturados"
-            note = self._document(DocType.DEBIT_NOTE, on, doc.client, [charge], owner=draft)
+            # The charge copies the invoice's first line, tax included: a 0 % one needs the
+            # invoice's exemption too (a 0 % line without one is refused, and invalid SAF-T).
+            note = self._document(
+                DocType.DEBIT_NOTE, on, doc.client, [charge], owner=draft,
+                exemption=doc.tax_exemption,
+            )  # fmt: skip
             note.doc.status = Status.FINAL
 
     def _copy(self, line: SandboxLine, **changes) -> SandboxLine:
         fields = {
             f: getattr(line, f)
             for f in ("position", "name", "description", "unit_price", "unit", "quantity")
-            + ("discount", "tax_ref", "tax_name", "tax_value")
+            + ("discount", "tax_ref", "tax_name", "tax_value", "tax_region")
         }
         fields.update(changes)
         copy = SandboxLine(**fields)

@@ -1,6 +1,7 @@
 """The service's reference lists (copied from the API docs into sandbox/data/)."""
 
 import csv
+import datetime as dt
 from functools import cache
 from pathlib import Path
 
@@ -29,3 +30,29 @@ def exemption_codes() -> dict[str, str]:
         return {
             row["code"]: row["mention_on_invoice"] for row in csv.DictReader(handle, delimiter=";")
         }
+
+
+@cache
+def exemption_periods() -> dict[str, tuple[dt.date | None, dt.date | None]]:
+    """Codes valid only for a period (inclusive): M26, the 2023 zero-VAT food basket."""
+    periods = {}
+    with (DATA_DIR / "tax-exemption-codes.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter=";"):
+            start, end = (row.get("valid_from") or "").strip(), (row.get("valid_to") or "").strip()
+            if start or end:
+                periods[row["code"]] = (
+                    dt.date.fromisoformat(start) if start else None,
+                    dt.date.fromisoformat(end) if end else None,
+                )
+    return periods
+
+
+def exemption_period_error(code: str, on: dt.date) -> str | None:
+    start, end = exemption_periods().get(code, (None, None))
+    if (start and on < start) or (end and on > end):
+        return (
+            f"Tax exemption {code} is only valid from {start:%d/%m/%Y} to {end:%d/%m/%Y}"
+            if start and end
+            else f"Tax exemption {code} is not valid on {on:%d/%m/%Y}"
+        )
+    return None

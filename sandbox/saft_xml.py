@@ -4,6 +4,11 @@ SalesInvoices holds every numbered document of the month of the invoice family (
 NC, ND; VAT MOSS invoices are not PT VAT, so they are left out); Payments holds the month's
 receipts (RG), each naming the invoice it pays. Canceled documents are listed with status A and kept out of TotalDebit/TotalCredit,
 as the format requires; credit notes count as debit, the rest as credit.
+
+Valid against the official schema with its XSD 1.1 assertions (saft/schema/): a 0 % line
+always carries its exemption (the document's, or M99 the way the service stamps a document
+sent without one); HashControl is "0" while SoftwareCertificateNumber is 0 (not certified);
+each line's rate is coded for its tax region (sandbox/tax_regions.py).
 """
 
 from __future__ import annotations
@@ -20,12 +25,14 @@ from django.utils import timezone
 from sandbox.doctypes import DOC_TYPES, DocType
 from sandbox.models import SandboxAccount, SandboxDocument, Status
 from sandbox.reference import exemption_codes
+from sandbox.tax_regions import rates_of, region_of, saft_code
 from sandbox.totals import ZERO
 
 NAMESPACE = "urn:OECD:StandardAuditFile-Tax:PT_1.04_01"
 FINAL_CONSUMER_NIF = "999999990"
 SALES_TYPES = tuple(info.doc_type for info in DOC_TYPES if info.in_saft_sales)
-TAX_CODES = {Decimal("23"): "NOR", Decimal("13"): "INT", Decimal("6"): "RED", Decimal("0"): "ISE"}
+SOFTWARE_CERTIFICATE_NUMBER = "0"  # the stand-in is not certified by the Tax Authority
+UNSPECIFIED_EXEMPTION = "M99"
 COUNTRY_CODES = {
     "portugal": "PT", "spain": "ES", "france": "FR", "germany": "DE", "uk": "GB",
     "united states": "US", "brazil": "BR", "angola": "AO", "italy": "IT", "netherlands": "NL",
@@ -49,8 +56,11 @@ def _amount(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
-def _tax_code(value: Decimal) -> str:
-    return TAX_CODES.get(value, "OUT")
+def _exemption(doc: SandboxDocument) -> tuple[str, str]:
+    """(code, reason) for the 0 % lines of `doc`: never missing from a 0 % line."""
+    codes = exemption_codes()
+    code = doc.tax_exemption if doc.tax_exemption in codes else UNSPECIFIED_EXEMPTION
+    return code, codes[code][:60]
 
 
 def _country(name: str) -> str:
@@ -95,7 +105,7 @@ def _header(root, account: SandboxAccount, year: int, month: int) -> None:
     _add(header, "DateCreated", timezone.localdate().isoformat())
     _add(header, "TaxEntity", "Global")
     _add(header, "ProductCompanyTaxID", "508025338")
-    _add(header, "SoftwareCertificateNumber", "0")
+    _add(header, "SoftwareCertificateNumber", SOFTWARE_CERTIFICATE_NUMBER)
     _add(header, "ProductID", "ixportal sandbox/ixportal")
     _add(header, "ProductVersion", "1.0")
 
@@ -125,14 +135,16 @@ def _master_files(root, documents, receipts=()) -> None:
         _add(product, "ProductDescription", (line.description or name)[:200])
         _add(product, "ProductNumberCode", name[:60])
     table = _add(master, "TaxTable")
-    rates = sorted(
-        {line.tax_value for doc in documents for line in doc.lines.all()} | set(TAX_CODES)
-    )
-    for rate in rates:
+    last_day = max((doc.date for doc in documents), default=timezone.localdate())
+    taxes = {(region_of(line.tax_region), line.tax_value, saft_code(line.tax_region, line.tax_value, doc.date))
+             for doc in documents for line in doc.lines.all()}  # fmt: skip
+    taxes |= {("PT", rate, saft_code("PT", rate, last_day)) for rate in rates_of("PT", last_day)}
+    taxes.add(("PT", ZERO, "ISE"))
+    for region, rate, code in sorted(taxes, key=lambda t: (t[0], -t[1], t[2])):
         entry = _add(table, "TaxTableEntry")
         _add(entry, "TaxType", "IVA")
-        _add(entry, "TaxCountryRegion", "PT")
-        _add(entry, "TaxCode", _tax_code(rate))
+        _add(entry, "TaxCountryRegion", region)
+        _add(entry, "TaxCode", code)
         _add(entry, "Description", f"IVA {rate.normalize():f}%" if rate else "Isento")
         _add(entry, "TaxPercentage", f"{rate:.2f}")
 
@@ -153,7 +165,8 @@ def _invoice(parent, doc: SandboxDocument) -> None:
     _add(status, "SourceID", "sandbox")
     _add(status, "SourceBilling", "P")
     _add(invoice, "Hash", doc.saft_hash or "0")
-    _add(invoice, "HashControl", "1")
+    # The key version of the signature; "0" for software without a certificate number.
+    _add(invoice, "HashControl", "0" if SOFTWARE_CERTIFICATE_NUMBER == "0" else "1")
     _add(invoice, "Period", doc.date.month)
     _add(invoice, "InvoiceDate", doc.date.isoformat())
     _add(invoice, "InvoiceType", info.code)
@@ -183,12 +196,13 @@ def _invoice(parent, doc: SandboxDocument) -> None:
         _add(element, side, _amount(net))
         tax = _add(element, "Tax")
         _add(tax, "TaxType", "IVA")
-        _add(tax, "TaxCountryRegion", "PT")
-        _add(tax, "TaxCode", _tax_code(line.tax_value))
+        _add(tax, "TaxCountryRegion", region_of(line.tax_region))
+        _add(tax, "TaxCode", saft_code(line.tax_region, line.tax_value, doc.date))
         _add(tax, "TaxPercentage", f"{line.tax_value:.2f}")
-        if not line.tax_value and doc.tax_exemption:
-            _add(element, "TaxExemptionReason", exemption_codes().get(doc.tax_exemption, "")[:60])
-            _add(element, "TaxExemptionCode", doc.tax_exemption)
+        if not line.tax_value:
+            code, reason = _exemption(doc)
+            _add(element, "TaxExemptionReason", reason)
+            _add(element, "TaxExemptionCode", code)
         _add(element, "SettlementAmount", _amount(line.discount_amount))
     totals = _add(invoice, "DocumentTotals")
     _add(totals, "TaxPayable", _amount(doc.taxes))

@@ -6,16 +6,16 @@ name before it asks:
     from sandbox.sequence_rules import SEQUENCE_NAME_PATTERN, is_allowed_sequence_name
 
 The real service does not publish its rule. The sandbox refuses (code 001) any name that is
-not 1 to 10 ASCII letters or digits: no spaces, no "/" (it separates series and number in
-"A/28"), no accents, no punctuation. Names are compared case-insensitively for "already
+not 1 to 10 capital ASCII letters or digits: no small letters, no spaces, no "/" (it
+separates series and number in "A/28"), no accents, no punctuation; and never cuts one. Names are compared case-insensitively for "already
 exists" (002).
 """
 
 import re
 
-SEQUENCE_NAME_PATTERN = r"^[A-Za-z0-9]{1,10}$"
+SEQUENCE_NAME_PATTERN = r"^[A-Z0-9]{1,10}$"
 SEQUENCE_NAME_RE = re.compile(SEQUENCE_NAME_PATTERN)
-SEQUENCE_NAME_HELP = "1 to 10 letters (A-Z, a-z) or digits, without spaces or symbols."
+SEQUENCE_NAME_HELP = "1 to 10 capital letters (A-Z) or digits, without spaces or symbols."
 
 # code -> (HTTP status, message), exactly as the API docs list them.
 SEQUENCE_ERRORS = {

@@ -9,6 +9,7 @@ import random
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from sandbox.credit_limits import over_credit_errors
 from sandbox.doctypes import DocType, DocTypeInfo
 from sandbox.models import (
     DateBeforeLastError,
@@ -106,6 +107,7 @@ def _write_lines(account, document: SandboxDocument, plan: DocumentPlan) -> None
             tax_ref=line.tax.pk if line.tax else None,
             tax_name=line.tax.name if line.tax else "",
             tax_value=line.tax.value if line.tax else 0,
+            tax_region=(line.tax.region or "") if line.tax else "",
             subtotal=line.totals.subtotal,
             discount_amount=line.totals.discount_amount,
             tax_amount=line.totals.tax_amount,
@@ -175,6 +177,14 @@ def document_finalize(doc: SandboxDocument, new_status: str) -> None:
     )
     if counter is None:
         raise StateChangeError("The account has no default sequence")
+    if doc.date > timezone.localdate():
+        raise StateChangeError(f"Date can't be later than today ({doc.date:%d/%m/%Y})")
+    if doc.doc_type == DocType.CREDIT_NOTE and doc.owner_id is not None:
+        # Another note may have been issued since this one was drafted.
+        lines = [(line.name, line.quantity) for line in doc.lines.all()]
+        errors = over_credit_errors(doc.owner, lines, doc.total, exclude_pk=doc.pk)
+        if errors:
+            raise StateChangeError(errors[0])
     try:
         number, previous_hash = counter.claim_next(doc.date)
     except DateBeforeLastError as exc:

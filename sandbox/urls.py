@@ -59,6 +59,11 @@ urlpatterns = [
         views_payments.partial_payment_create,
         name="partial_payment_create",
     ),
+    path(
+        f"{A}document/<int:document_id>/related_documents.json",
+        views_documents.related_documents,
+        name="related_documents",
+    ),
     path(f"{A}api/pdf/<int:document_id>.json", views_files.pdf_request, name="pdf_request"),
     path(f"{A}api/export_saft.json", views_files.saft_request, name="saft_request"),
     path(f"{A}files/pdf/<str:token>.pdf", views_files.pdf_file, name="pdf_file"),

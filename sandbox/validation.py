@@ -14,7 +14,8 @@ from decimal import Decimal, InvalidOperation
 from django.utils import timezone
 
 from sandbox import reference
-from sandbox.doctypes import OWNER_TYPES, DocTypeInfo
+from sandbox.credit_limits import over_credit_errors
+from sandbox.doctypes import OWNER_TYPES, DocType, DocTypeInfo
 from sandbox.models import (
     NUMBERED_STATUSES,
     SandboxAccount,
@@ -127,6 +128,8 @@ def validate_document(account: SandboxAccount, info: DocTypeInfo, payload: dict)
             errors.append("Tax exemption can't be blank when an item has no tax")
         elif tax_exemption not in reference.exemption_codes():
             errors.append(f"Tax exemption {tax_exemption} is not valid")
+        elif error := reference.exemption_period_error(tax_exemption, doc_date or today):
+            errors.append(error)
 
     plan = DocumentPlan(
         date=doc_date or today,
@@ -146,6 +149,14 @@ def validate_document(account: SandboxAccount, info: DocTypeInfo, payload: dict)
         errors.append("Total is too big")
     if info.family == "guides":
         plan.guide = _check_guide(payload, errors)
+    if info.doc_type == DocType.SIMPLIFIED_INVOICE and lines:
+        errors.extend(simplified_invoice_errors(lines, plan.totals.total))
+    if info.doc_type == DocType.CREDIT_NOTE and plan.owner is not None and lines:
+        errors.extend(
+            over_credit_errors(
+                plan.owner, [(line.name, line.quantity) for line in lines], plan.totals.total
+            )
+        )
     return plan
 
 
@@ -164,6 +175,23 @@ def _check_guide(payload: dict, errors: list[str]) -> dict:
         else:
             guide[key] = _text(value, 200) or None
     return guide
+
+
+SIMPLIFIED_LIMIT_GOODS = Decimal("1000")
+SIMPLIFIED_LIMIT_OTHER = Decimal("100")
+SERVICE_UNITS = frozenset({"service", "hour", "day", "month"})
+
+
+def simplified_invoice_errors(lines: list[LinePlan], total: Decimal) -> list[str]:
+    """CIVA art. 40: up to 1,000 EUR for retail sales of goods to final consumers, 100 EUR for
+    anything else; a line in a service-like unit makes it "anything else". The acquirer's
+    NIF is allowed (a consumer may ask for it)."""
+    if any(line.unit in SERVICE_UNITS for line in lines):
+        if total > SIMPLIFIED_LIMIT_OTHER:
+            return ["Simplified invoices for services can't exceed 100.00 EUR"]
+    elif total > SIMPLIFIED_LIMIT_GOODS:
+        return ["Simplified invoices can't exceed 1000.00 EUR"]
+    return []
 
 
 def _check_client(account, data, errors) -> tuple[SandboxClient | None, dict]:

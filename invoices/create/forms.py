@@ -26,11 +26,12 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from invoices import exemptions
-from invoices.create.client_fields import FINAL_CONSUMER_NIF, ClientFields
+from invoices.create.client_fields import ClientFields
 from invoices.create.lines import (
     ITEM_FIELDS,
     ITEMS_PREFIX,
@@ -43,7 +44,7 @@ from invoices.create.lines import (
 from invoices.create.totals import Estimate, estimate
 from invoices.formatting import pt_number
 from invoices.forms import LooseDecimalField, PtDateField, plain_decimal
-from invoices.invoicexpress.document_types import DOCUMENT_TYPES
+from invoices.invoicexpress.document_types import DOCUMENT_TYPES, NUMBER_RE
 from invoices.invoicexpress.records import Tax, format_date
 from invoices.invoicexpress.sequences import CodeStatus, Sequence
 
@@ -52,11 +53,19 @@ NOTE_TYPES = ("credit_notes", "debit_notes")  # carry owner_invoice_id
 OWNER_REQUIRED_TYPES = ("credit_notes",)
 CREDIT_NOTE = "credit_notes"
 SIMPLIFIED = "simplified_invoices"
-# Simplified invoices: retail sales of goods to final consumers up to EUR 1,000; anything
-# else up to EUR 100 (CIVA art. 40). A line in a service-like unit makes the sale a service.
+# Simplified invoices (CIVA art. 40): retail sales of goods to final consumers up to
+# EUR 1,000; anything else up to EUR 100. The clerk says which case applies; a line in a
+# service-like unit is not a sale of goods (the service applies the 100 EUR limit to it).
 SIMPLIFIED_LIMIT_GOODS = Decimal("1000")
 SIMPLIFIED_LIMIT_SERVICES = Decimal("100")
 SERVICE_UNITS = frozenset({"service", "hour", "day", "month"})
+
+
+class SimplifiedCase(models.TextChoices):
+    RETAIL_GOODS = "retail_goods", _("Retail sale of goods to a final consumer (up to 1.000 €)")
+    OTHER = "other", _("Anything else: services, or sales not retail (up to 100 €)")
+
+
 MAX_TOTAL = Decimal("1e11")  # the service refuses "Total is too big" from here
 
 
@@ -72,14 +81,36 @@ class DocumentForm(ClientFields):
         label=_("Document type"), choices=[(t.path, t.label) for t in CREATABLE_TYPES]
     )
     sequence = forms.ChoiceField(label=_("Series"))
-    owner_invoice_id = forms.IntegerField(
-        label=_("Corrects document (id)"),
+    owner_number = forms.CharField(
+        label=_("Corrects document"),
         required=False,
-        min_value=1,
-        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
-        help_text=_("The InvoiceXpress id of the invoice this note corrects."),
+        max_length=60,
+        widget=forms.TextInput(attrs={"placeholder": "FT 2026/33", "autocomplete": "off"}),
+        help_text=_(
+            "The number of the invoice this note corrects, as printed (FT 2026/33); "
+            "type part of it to search."
+        ),
+    )
+    # Set by the server only (a link from the invoice's page, a suggestion picked): the
+    # clerk chooses by number; the number wins when both are there.
+    owner_invoice_id = forms.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput
+    )
+    simplified_case = forms.ChoiceField(
+        label=_("Simplified invoice for"),
+        required=False,
+        choices=[("", "—"), *SimplifiedCase.choices],
+        help_text=_(
+            "The law allows a simplified invoice up to 1.000 € for retail sales of goods to "
+            "final consumers, and up to 100 € for anything else. The consumer's NIF may be on "
+            "it if they ask."
+        ),
     )
     date = _date_field(_("Date"))
+    accept_date = forms.BooleanField(
+        label=_("Create the draft with this date anyway (change it before finalizing)"),
+        required=False,
+    )
     due_date = _date_field(_("Due date"))
     reference = forms.CharField(
         label=_("Reference"),
@@ -119,7 +150,7 @@ class DocumentForm(ClientFields):
         if default is not None:
             self.fields["sequence"].initial = str(default.id)
         self.fields["tax_exemption"].choices = [("", "—")] + [
-            (e.code, f"{e.code} · {e.mention}") for e in exemptions.EXEMPTION_CODES
+            (e.code, exemption_choice_label(e)) for e in exemptions.EXEMPTION_CODES
         ]
         today = timezone.localdate()
         self.fields["date"].initial = today
@@ -134,22 +165,30 @@ class DocumentForm(ClientFields):
         self._clean_fiscal_id(data)
         self._clean_sequence(data)
         doc_type = data.get("doc_type")
-        if doc_type in OWNER_REQUIRED_TYPES and not data.get("owner_invoice_id"):
+        if doc_type in OWNER_REQUIRED_TYPES and not (
+            data.get("owner_number") or data.get("owner_invoice_id")
+        ):
             self.add_error(
-                "owner_invoice_id",
-                _("A credit note corrects an issued invoice: give that invoice's id."),
+                "owner_number",
+                _("A credit note corrects an issued invoice: give that invoice's number."),
             )
-        if doc_type == SIMPLIFIED:
-            fiscal_id = data.get("client_fiscal_id") or ""
-            if fiscal_id not in ("", FINAL_CONSUMER_NIF):
-                self.add_error(
-                    "client_fiscal_id",
-                    _(
-                        "A simplified invoice is only for a final consumer (no NIF, or 999999990). "
-                        "For a client with a NIF, issue an invoice or an invoice-receipt."
-                    ),
-                )
+        if doc_type == SIMPLIFIED and not data.get("simplified_case"):
+            self.add_error(
+                "simplified_case",
+                _("Say which case applies: its limit is 1.000 € or 100 €."),
+            )
         return data
+
+    def clean_owner_number(self) -> str:
+        number = " ".join(self.cleaned_data["owner_number"].split())
+        if not number:
+            return ""
+        match = NUMBER_RE.fullmatch(number)
+        if match is None:
+            raise forms.ValidationError(
+                _("Give the number as printed: type code, space, series/number (FT 2026/33).")
+            )
+        return f"{match['code'].upper()} {match['rest']}"
 
     def _clean_sequence(self, data: dict[str, Any]) -> None:
         sequence = self.sequences.get(data.get("sequence") or "")
@@ -184,6 +223,15 @@ class DocumentForm(ClientFields):
         return ""
 
 
+def exemption_choice_label(entry: exemptions.ExemptionCode) -> str:
+    label = f"{entry.code} · {entry.mention}"
+    if entry.valid_from or entry.valid_to:
+        start = entry.valid_from.strftime("%d/%m/%Y") if entry.valid_from else "…"
+        end = entry.valid_to.strftime("%d/%m/%Y") if entry.valid_to else "…"
+        label += f" ({start}–{end})"
+    return label
+
+
 def series_label(sequence: Sequence) -> str:
     label = sequence.serie
     if sequence.is_default:
@@ -199,6 +247,16 @@ def unregistered_message(sequence: Sequence) -> str:
         "type: documents on a series not registered with the Tax Authority are refused when "
         "finalized; register it on the Sequences page first."
     ) % {"serie": sequence.serie}
+
+
+class OwnerSearchForm(forms.Form):
+    """The invoice look-up: whatever the clerk is typing into "Corrects document"."""
+
+    owner_number = forms.CharField(required=False, max_length=60)
+
+    @property
+    def query(self) -> str:
+        return self.cleaned_data.get("owner_number", "").strip() if self.is_valid() else ""
 
 
 # ---- raw form data: add / remove lines without losing what was typed -------------------
@@ -308,24 +366,48 @@ class DocumentEntry:
                 "tax_exemption",
                 _("A line is at 0 % tax: choose the exemption reason that applies."),
             )
+        if data.get("tax_exemption") and data.get("date"):
+            problem = exemptions.period_problem(data["tax_exemption"], data["date"])
+            if problem:
+                self.form.add_error("tax_exemption", problem)
         if totals.total >= MAX_TOTAL:
             self.form.add_error(None, _("The total is too large for InvoiceXpress."))
-        if data.get("doc_type") == SIMPLIFIED:
-            services = any(line.cleaned_data["unit"] in SERVICE_UNITS for line in lines)
-            limit = SIMPLIFIED_LIMIT_SERVICES if services else SIMPLIFIED_LIMIT_GOODS
-            if totals.total > limit:
-                self.form.add_error(
-                    "doc_type",
-                    _(
-                        "A simplified invoice may not exceed %(limit)s € (%(what)s); this one "
-                        "totals about %(total)s €. Issue an invoice or an invoice-receipt instead."
-                    )
-                    % {
-                        "limit": pt_number(limit, 0),
-                        "what": _("services") if services else _("retail sale of goods"),
-                        "total": pt_number(totals.total),
-                    },
+        if data.get("doc_type") == SIMPLIFIED and data.get("simplified_case"):
+            self._check_simplified(data["simplified_case"], lines, totals.total)
+
+    def _check_simplified(self, case: str, lines, total: Decimal) -> None:
+        services = [
+            line.cleaned_data["name"]
+            for line in lines
+            if line.cleaned_data["unit"] in SERVICE_UNITS
+        ]
+        if case == SimplifiedCase.RETAIL_GOODS and services:
+            self.form.add_error(
+                "simplified_case",
+                _(
+                    "“%(name)s” is a service (its unit): the 1.000 € limit is only for retail "
+                    "sales of goods; choose the other case (up to 100 €)."
                 )
+                % {"name": services[0]},
+            )
+            return
+        retail = case == SimplifiedCase.RETAIL_GOODS
+        limit = SIMPLIFIED_LIMIT_GOODS if retail else SIMPLIFIED_LIMIT_SERVICES
+        if total > limit:
+            self.form.add_error(
+                "simplified_case",
+                _(
+                    "A simplified invoice may not exceed %(limit)s € (%(what)s); this one "
+                    "totals about %(total)s €. Issue an invoice or an invoice-receipt instead."
+                )
+                % {
+                    "limit": pt_number(limit, 0),
+                    "what": _("retail sale of goods")
+                    if retail
+                    else _("anything but retail sales of goods"),
+                    "total": pt_number(total),
+                },
+            )
 
     def estimate(self) -> Estimate:
         """The totals of the lines that are complete, whether or not the rest is valid."""

@@ -67,7 +67,7 @@ class ItemForm(StyledForm):
     def __init__(self, *args, taxes: list[Tax], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.taxes = {t.name: t for t in taxes}
-        self.fields["tax"].choices = [(t.name, t.name) for t in taxes]
+        self.fields["tax"].choices = [(t.name, tax_label(t)) for t in taxes]
         default = next((t for t in taxes if t.is_default), taxes[0] if taxes else None)
         self.fields["tax"].initial = default.name if default else ""
         # Decimals, not strings: a row left at its defaults must compare as unchanged.
@@ -112,6 +112,15 @@ class ItemForm(StyledForm):
         if row.get("description"):
             item["description"] = row["description"].strip()
         return item
+
+
+REGION_LABELS = {"PT-MA": _("Madeira"), "PT-AC": _("Azores")}
+
+
+def tax_label(tax: Tax) -> str:
+    """ "IVA22 (Madeira)": a regional rate says where it applies; the mainland's stay plain."""
+    region = REGION_LABELS.get((tax.region or "").upper())
+    return f"{tax.name} ({region})" if region else tax.name
 
 
 class BaseItemFormSet(forms.BaseFormSet):

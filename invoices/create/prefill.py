@@ -14,6 +14,7 @@ from django.utils import timezone
 from invoices import countries
 from invoices.create.forms import CREATABLE_TYPES, DocumentForm, RawEntry
 from invoices.create.lines import ITEM_DEFAULTS, default_tax_name
+from invoices.credits import CreditPosition
 from invoices.formatting import UNIT_LABELS
 from invoices.forms import plain_decimal
 from invoices.invoicexpress.records import Client, Document, Tax, format_date
@@ -43,21 +44,28 @@ def initial_header(
     }
 
 
-def rows_from_document(document: Document, taxes: list[Tax]) -> list[dict[str, str]]:
-    """A document's lines as form rows (a credit note starts as a copy of its invoice)."""
+def rows_from_document(
+    document: Document, taxes: list[Tax], position: CreditPosition | None = None
+) -> list[dict[str, str]]:
+    """A document's lines as form rows: a debit note starts as a copy of its invoice, a
+    credit note (given the invoice's `position`) with only what remains to be credited."""
     names = {t.name for t in taxes}
     fallback = default_tax_name(taxes)
+    if position is None:
+        lines = [(item, item.quantity) for item in document.items]
+    else:
+        lines = position.remaining_items()
     return [
         {
             "name": item.name,
             "description": item.description,
-            "quantity": plain_decimal(item.quantity),
+            "quantity": plain_decimal(quantity),
             "unit": item.unit if item.unit in UNIT_LABELS else ITEM_DEFAULTS["unit"],
             "unit_price": plain_decimal(item.unit_price),
             "discount": plain_decimal(item.discount),
             "tax": item.tax_name if item.tax_name in names else fallback,
         }
-        for item in document.items
+        for item, quantity in lines
     ]
 
 
@@ -77,6 +85,7 @@ def header_from_client(
 def header_from_document(document: Document) -> dict[str, str]:
     return {
         "owner_invoice_id": str(document.id),
+        "owner_number": document.display_number,
         "reference": document.reference,
         "tax_exemption": document.tax_exemption if document.tax_exemption != "M00" else "",
         "retention": plain_decimal(document.retention) if document.retention else "",

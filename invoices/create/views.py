@@ -24,7 +24,7 @@ from invoices.access import get_account_for_user
 from invoices.create import services
 from invoices.create.client_fields import ClientSearchForm
 from invoices.create.credit_notes import credit_note_fits
-from invoices.create.forms import NOTE_TYPES, DocumentEntry, RawEntry
+from invoices.create.forms import CREDIT_NOTE, NOTE_TYPES, DocumentEntry, OwnerSearchForm, RawEntry
 from invoices.create.lines import default_tax_name
 from invoices.create.prefill import (
     PrefillForm,
@@ -34,6 +34,7 @@ from invoices.create.prefill import (
     raw_from_submission,
     rows_from_document,
 )
+from invoices.formatting import pt_money
 from invoices.htmx import (
     HtmxHttpRequest,
     is_fragment_request,
@@ -84,11 +85,13 @@ def render_entry(
     notices: list[str] | None = None,
     focus: str = "",
     extra: dict[str, Any] | None = None,
+    date_warning: str = "",
 ) -> HttpResponse:
     """The create form, as a page or (htmx) the form fragment. `extra`: the edit form's
     `form_url`, `editing` and `page_title` (drafts.views reuses this form)."""
     context: dict[str, Any] = {
         "focus_id": _focus_id(entry, focus),
+        "date_warning": date_warning,
         "account": account,
         "nav": "create",
         "entry": entry,
@@ -197,6 +200,10 @@ def document_create(request: HtmxHttpRequest, account_slug: str) -> HttpResponse
     elif "pick_client" in request.POST:
         notices += pick_client(account, raw, request.POST["pick_client"])
         focus = "after_client"
+    elif "pick_owner" in request.POST:
+        pick = PrefillForm({"owner": request.POST["pick_owner"]})
+        if pick.is_valid() and pick.cleaned_data["owner"]:
+            notices += _prefill_from_owner(account, raw, pick.cleaned_data["owner"], taxes)
     elif "refresh_taxes" in request.POST:
         if not problems:
             notices.append(_("The tax list was refreshed from InvoiceXpress."))
@@ -235,24 +242,47 @@ def _document_create_get(
 def _prefill_from_owner(
     account: Account, raw: RawEntry, owner_id: int, taxes: list[Tax]
 ) -> list[str]:
-    """Copy the client and lines of the invoice a note corrects (the clerk then trims them)."""
+    """Copy the client and lines of the invoice a note corrects (the clerk then trims them).
+
+    A credit note gets only what remains to be credited, never what earlier notes took back.
+    """
     raw.header["owner_invoice_id"] = str(owner_id)
     try:
         owner = services.owner_document(account=account, owner_id=owner_id)
+        problem = services.owner_problem(owner, owner_id)
+        position = None
+        if owner is not None and not problem and raw.header.get("doc_type") == CREDIT_NOTE:
+            position = services.credit_position_for(account=account, owner=owner)
     except InvoiceXpressError as exc:
         return [_("The invoice to correct could not be read. %(error)s") % {"error": exc.message}]
-    problem = services.owner_problem(owner, owner_id)
     if owner is None:
         return [problem]
     raw.header.update(header_from_document(owner))
-    raw.rows = rows_from_document(owner, taxes)
-    filled = _(
-        "Client and lines copied from %(number)s (id %(id)s): keep only what the note corrects."
-    ) % {
-        "number": owner.display_number,
-        "id": owner.id,
-    }
-    return [filled, problem] if problem else [filled]
+    raw.rows = rows_from_document(owner, taxes, position)
+    if position is not None and position.credited_total:
+        filled = _(
+            "Client and lines copied from %(number)s with what remains to be credited "
+            "(%(remaining)s of %(total)s; %(credited)s already credited): keep only what "
+            "the note corrects."
+        ) % {
+            "number": owner.display_number,
+            "remaining": pt_money(position.remaining_total, owner.currency),
+            "total": pt_money(owner.total, owner.currency),
+            "credited": pt_money(position.credited_total, owner.currency),
+        }
+    else:
+        filled = _("Client and lines copied from %(number)s: keep only what the note corrects.") % {
+            "number": owner.display_number
+        }
+    notices = [filled]
+    if position is not None and position.fully_credited:
+        notices.append(
+            _("%(number)s is fully credited: nothing remains to credit.")
+            % {"number": owner.display_number}
+        )
+    if problem:
+        notices.append(problem)
+    return notices
 
 
 def pick_client(account: Account, raw: RawEntry, client_id: str) -> list[str]:
@@ -286,13 +316,23 @@ def _document_submit(
             entry = _refilled_entry(raw, expired, taxes=taxes, sequences=sequences)
         return render_entry(request, account, entry, problems=problems)
     owner_id = entry.form.cleaned_data.get("owner_invoice_id")
-    if owner_id and entry.doc_type in NOTE_TYPES:
-        owner, problem = services.owner_check(account=account, owner_id=owner_id, token=entry.token)
+    owner_number = entry.form.cleaned_data.get("owner_number") or ""
+    if (owner_id or owner_number) and entry.doc_type in NOTE_TYPES:
+        position, problem = services.owner_check(
+            account=account, owner_id=owner_id, number=owner_number, token=entry.token
+        )
         if problem:
-            entry.form.add_error("owner_invoice_id", problem)
+            entry.form.add_error("owner_number", problem)
             return render_entry(request, account, entry, problems=problems)
-        if owner is not None and not credit_note_fits(entry, owner):
-            return render_entry(request, account, entry, problems=problems)
+        if position is not None:
+            entry.form.cleaned_data["owner_invoice_id"] = position.owner.id
+            if not credit_note_fits(entry, position):
+                return render_entry(request, account, entry, problems=problems)
+    if not entry.form.cleaned_data.get("accept_date") and (
+        warning := services.draft_date_warning(account=account, entry=entry)
+    ):
+        # Nothing sent: said now, not when a manager tries to finalize the draft.
+        return render_entry(request, account, entry, problems=problems, date_warning=warning)
     submission = services.document_create(
         account=account,
         user=request.user,
@@ -381,3 +421,20 @@ def client_search(request: HtmxHttpRequest, account_slug: str) -> HttpResponse:
             error = exc
     context = {"account": account, "clients": clients, "query": query, "error": error}
     return private_response(render(request, "invoices/create/_client_suggestions.html", context))
+
+
+@require_GET
+@login_required
+def owner_search(request: HtmxHttpRequest, account_slug: str) -> HttpResponse:
+    """Issued invoices matching what is typed in "Corrects document" ("FT 2026/3")."""
+    account = get_account_for_user(request, account_slug, role=Role.CLERK)
+    form = OwnerSearchForm(request.GET)
+    query = form.query
+    documents, error = [], None
+    if query:
+        try:
+            documents = services.owner_search(account=account, text=query)
+        except InvoiceXpressError as exc:
+            error = exc
+    context = {"account": account, "documents": documents, "query": query, "error": error}
+    return private_response(render(request, "invoices/create/_owner_suggestions.html", context))

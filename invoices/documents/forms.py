@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from invoices.formatting import status_label
 from invoices.forms import LooseDecimalField, PtDateField
-from invoices.invoicexpress.document_types import DOCUMENT_TYPES, STATUSES, document_type
+from invoices.invoicexpress.document_types import (
+    DOCUMENT_TYPES,
+    NUMBER_RE,
+    STATUSES,
+    document_type,
+)
 
 PER_PAGE_CHOICES = (10, 20, 30, 50)
 DEFAULT_PER_PAGE = 30
@@ -39,7 +43,7 @@ TYPES_BY_CODE: dict[str, tuple[str, ...]] = {
 # A number as the list shows it: "FT 2026/33", "ft A/28". InvoiceXpress's text search
 # only matches "2026/33", so the code becomes a type filter. The rest must hold a digit,
 # so a client search such as "NC Software" stays a plain text search.
-_NUMBER_RE = re.compile(r"(?P<code>[A-Za-z]{2})\s+(?P<rest>\S*\d\S*)")
+_NUMBER_RE = NUMBER_RE
 
 
 class Archive:

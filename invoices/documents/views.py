@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET
 from django_htmx.http import push_url
 
 from invoices.access import get_account_for_user
+from invoices.credits import credit_position
 from invoices.documents import csv_export as document_csv
 from invoices.documents.forms import DocumentFilterForm
 from invoices.exemptions import exemption_meaning
@@ -41,7 +42,7 @@ from invoices.htmx import (
 )
 from invoices.invoicexpress.document_types import GETTABLE_TYPE_PATHS, document_type
 from invoices.invoicexpress.errors import InvoiceXpressError, NotFound
-from invoices.invoicexpress.records import Document, DocumentPage
+from invoices.invoicexpress.records import Document, DocumentPage, SignedTotals
 from invoices.upstream_budget import patiently
 
 
@@ -91,6 +92,7 @@ def document_list(request: HtmxHttpRequest, account_slug: str) -> HttpResponse:
         "page": page,
         "rows": _rows(page.documents, today=today, list_url=list_url) if page else [],
         "pager": _pager(page, query, list_url) if page else [],
+        "page_totals": SignedTotals.of(page.documents) if page else None,
         "error": error,
         "bulk_token": uuid.uuid4().hex,  # one bulk e-mail per rendered list (bulk.views)
     }
@@ -163,6 +165,7 @@ def document_detail(
     except InvoiceXpressError as exc:
         context["error"] = exc
         return private_response(render(request, "invoices/documents/document_detail.html", context))
+    context.update(_related_context(account, doc))
     context.update(
         doc=doc,
         overdue=doc.is_overdue(timezone.localdate()),
@@ -179,6 +182,36 @@ def document_detail(
         ],
     )
     return private_response(render(request, "invoices/documents/document_detail.html", context))
+
+
+CAN_OWN_NOTES = ("invoices", "invoice_receipts", "simplified_invoices", "vat_moss_invoices")
+
+
+def _related_context(account, doc: Document) -> dict[str, Any]:
+    """An invoice's credit position and related documents; a note's or receipt's invoice.
+
+    A failure to read them is shown on the page beside the document, never instead of it.
+    """
+    context: dict[str, Any] = {}
+    api = account.client()
+    try:
+        if doc.type.path in CAN_OWN_NOTES and not doc.is_draft:
+            related = api.related_documents(doc.type.path, doc.id)
+            context["credit"] = credit_position(doc, related)
+        if doc.owner_invoice_id:
+            context["owner"] = _owner_of(api, doc.owner_invoice_id)
+    except InvoiceXpressError as exc:
+        context["related_error"] = exc
+    return context
+
+
+def _owner_of(api, owner_id: int) -> Document | None:
+    for path in CAN_OWN_NOTES:
+        try:
+            return api.get_document(path, owner_id)
+        except NotFound:
+            continue
+    return None
 
 
 def _pager(page: DocumentPage, query: QueryDict, list_url: str) -> list[dict[str, Any]]:

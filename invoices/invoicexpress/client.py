@@ -336,6 +336,21 @@ class InvoiceXpressClient:
         answer = self._request("GET", f"{kind.path}/{int(doc_id)}.json")
         return Document.from_api(self._data(answer, kind.root))
 
+    def related_documents(self, doc_type: str, doc_id: int) -> tuple[Document, ...]:
+        """`GET /document/{id}/related_documents.json`: the credit notes, debit notes and
+        receipts tied to a document, drafts included (callers filter on `status`).
+
+        `doc_type` is the document's own type ("invoices" or "Invoice"); the path does not
+        need it (singular `document`, underscore: the hyphenated per-type path some client
+        libraries use does not exist), it only guards against asking with a wrong kind.
+        """
+        document_type(doc_type)  # ValueError for a type the client does not know
+        answer = self._request("GET", f"document/{int(doc_id)}/related_documents.json")
+        rows = self._data(answer, "documents")
+        if not isinstance(rows, list):
+            raise BadResponse(_("InvoiceXpress sent related documents in an unexpected shape."))
+        return tuple(Document.from_api(row) for row in rows if isinstance(row, dict))
+
     def create_document(
         self, doc_type: str, invoice: Mapping[str, Any], *, proprietary_uid: str
     ) -> Document:

@@ -5,6 +5,7 @@ As the API documentation names them: `invoices`/`invoice`/Invoice, and so on.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,10 @@ class DocumentType:
     family: str = "invoices"
     # False for a `type` this table does not know: listed read-only under its own name.
     known: bool = True
+    # Its amounts take money back: every total the dashboard adds (list, CSV) subtracts it.
+    subtracts: bool = False
+    # It records the payment of an invoice already counted: page totals leave it out.
+    records_payment: bool = False
 
 
 DOCUMENT_TYPES: tuple[DocumentType, ...] = (
@@ -50,12 +55,21 @@ DOCUMENT_TYPES: tuple[DocumentType, ...] = (
         "simplified_invoice",
     ),
     DocumentType(
-        "CreditNote", "credit_notes", "credit_note", "NC", _("Credit note"), True, "credit_note"
+        "CreditNote",
+        "credit_notes",
+        "credit_note",
+        "NC",
+        _("Credit note"),
+        True,
+        "credit_note",
+        subtracts=True,
     ),
     DocumentType(
         "DebitNote", "debit_notes", "debit_note", "ND", _("Debit note"), True, "debit_note", True
     ),
-    DocumentType("Receipt", "receipts", "receipt", "RG", _("Receipt"), False, "receipt"),
+    DocumentType(
+        "Receipt", "receipts", "receipt", "RG", _("Receipt"), False, "receipt", records_payment=True
+    ),
     DocumentType(
         "VatMossInvoice",
         "vat_moss_invoices",
@@ -69,7 +83,12 @@ DOCUMENT_TYPES: tuple[DocumentType, ...] = (
     # Listed by the list endpoint's type[] filter; no path of their own for get/create.
     DocumentType("CashInvoice", "cash_invoices", "cash_invoice", "VD", _("Cash invoice")),
     DocumentType(
-        "VatMossReceipt", "vat_moss_receipts", "vat_moss_receipt", "RG", _("VAT MOSS receipt")
+        "VatMossReceipt",
+        "vat_moss_receipts",
+        "vat_moss_receipt",
+        "RG",
+        _("VAT MOSS receipt"),
+        records_payment=True,
     ),
     DocumentType(
         "VatMossCreditNote",
@@ -77,6 +96,7 @@ DOCUMENT_TYPES: tuple[DocumentType, ...] = (
         "vat_moss_credit_note",
         "NC",
         _("VAT MOSS credit note"),
+        subtracts=True,
     ),
     # Estimates (GET /estimates.json) and guides (GET /guides.json): read-only here.
     DocumentType("Quote", "quotes", "quote", "OR", _("Quote"), family="estimates"),
@@ -112,6 +132,8 @@ GETTABLE_TYPE_PATHS = (
 # The types whose lifecycle (finalize, cancel, settle...) the dashboard drives: the invoicing
 # family. Estimates and guides are read here, never changed.
 ACTIONABLE_TYPE_PATHS = tuple(p for p in GETTABLE_TYPE_PATHS if _BY_PATH[p].family == "invoices")
+# A number as printed: "FT 2026/33", "ft A/28": the type code, a space, series/number.
+NUMBER_RE = re.compile(r"(?P<code>[A-Za-z]{2})\s+(?P<rest>\S*\d\S*)")
 STATUSES = ("draft", "sent", "final", "settled", "canceled", "second_copy")
 
 

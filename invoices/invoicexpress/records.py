@@ -284,6 +284,23 @@ class Document:
         )
 
     @property
+    def sign(self) -> int:
+        """-1 for a credit note (it takes money back), +1 otherwise."""
+        return -1 if self.type.subtracts else 1
+
+    @property
+    def signed_before_taxes(self) -> Decimal:
+        return self.before_taxes * self.sign
+
+    @property
+    def signed_taxes(self) -> Decimal:
+        return self.taxes * self.sign
+
+    @property
+    def signed_total(self) -> Decimal:
+        return self.total * self.sign
+
+    @property
     def total_payable(self) -> Decimal:
         """What the client pays: the total less the withholding on the taxable amount."""
         if not self.retention:
@@ -292,6 +309,38 @@ class Document:
             Decimal("0.01"), rounding=ROUND_HALF_UP
         )
         return self.total - withheld
+
+
+@dataclass(frozen=True)
+class SignedTotals:
+    """Amounts of several documents added with their sign: credit notes subtract.
+
+    Canceled documents and drafts count nothing; receipts neither (they pay an invoice
+    that is already counted). `currency` is "" when the documents mix currencies, and then
+    the totals are not shown.
+    """
+
+    before_taxes: Decimal
+    taxes: Decimal
+    total: Decimal
+    counted: int
+    currency: str
+
+    @classmethod
+    def of(cls, documents: tuple[Document, ...] | list[Document]) -> SignedTotals:
+        counted = [
+            doc
+            for doc in documents
+            if doc.status not in ("canceled", "draft") and not doc.type.records_payment
+        ]
+        currencies = {doc.currency for doc in counted}
+        return cls(
+            before_taxes=sum((doc.signed_before_taxes for doc in counted), Decimal("0")),
+            taxes=sum((doc.signed_taxes for doc in counted), Decimal("0")),
+            total=sum((doc.signed_total for doc in counted), Decimal("0")),
+            counted=len(counted),
+            currency=currencies.pop() if len(currencies) == 1 else "",
+        )
 
 
 @dataclass(frozen=True)

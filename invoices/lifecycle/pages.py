@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from invoices import company_cache
+from invoices.draft_dates import draft_date_problem
 from invoices.formatting import status_label
 from invoices.invoicexpress.document_types import GETTABLE_TYPE_PATHS, DocumentType
 from invoices.invoicexpress.errors import InvoiceXpressError
@@ -157,6 +159,7 @@ class Panel:
     url: str
     next_number: NextNumber | None = None
     next_number_error: str = ""
+    date_problem: str = ""  # why finalizing would be refused (its date); the button is off
 
 
 def confirm_panel(
@@ -173,7 +176,30 @@ def confirm_panel(
             panel_args["next_number_error"] = exc.message
         else:
             panel_args["next_number"] = next_number(doc, sequences)
+            panel_args["date_problem"] = finalize_date_problem(account, doc, sequences)
     return Panel(spec, form, url, **panel_args)
+
+
+def finalize_date_problem(account: Account, doc: Document, sequences: list | None = None) -> str:
+    """Why InvoiceXpress would refuse to finalize `doc` because of its date, or "".
+
+    Unknown (the list could not be read) counts as no problem: the service still decides.
+    """
+    if doc.date is None:
+        return ""
+    try:
+        if sequences is None:
+            sequences = company_cache.get_sequences(account)
+        number = next_number(doc, sequences)
+        return draft_date_problem(
+            client=account.client(),
+            kind=doc.type,
+            serie=number.serie if number else "",
+            on=doc.date,
+            today=timezone.localdate(),
+        )
+    except InvoiceXpressError:
+        return ""
 
 
 def not_possible_text(doc: Document, action: Action) -> str:

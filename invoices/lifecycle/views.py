@@ -59,6 +59,7 @@ from invoices.lifecycle.pages import (
     check_again_url,
     confirm_panel,
     document_url,
+    finalize_date_problem,
     not_possible_text,
     offer_for,
     pdf_buttons,
@@ -177,6 +178,13 @@ def document_change_state(
     if request.method == "GET" or not form.is_valid():
         return _ask(request, account, doc, spec, form)
 
+    if act == Action.FINALIZE and (problem := finalize_date_problem(account, doc)):
+        # Refused here with the reason, before InvoiceXpress is asked (it would refuse too).
+        text = _("Not finalized. %(reason)s") % {"reason": problem}
+        if not request.htmx:
+            messages.error(request, text)
+            return redirect(detail_url)
+        return _header(request, account, doc, notice=Notice("danger", text))
     result = state_changes.document_change_state(
         account=account, user=request.user, doc=doc, action=act, message=form.message
     )

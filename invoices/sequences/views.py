@@ -32,7 +32,7 @@ from invoices.invoicexpress.client import InvoiceXpressClient
 from invoices.invoicexpress.errors import InvoiceXpressError
 from invoices.invoicexpress.sequences import Sequence
 from invoices.models import Account, Role
-from invoices.sequences.forms import SequenceCreateForm, SequenceListForm
+from invoices.sequences.forms import SequenceCreateForm, SequenceListForm, SequenceRegisterForm
 from invoices.sequences.pages import Notice, SeriesRow, company_rows, series_rows
 from invoices.sequences.writes import cached_sequences, sequence_write, serie_name
 
@@ -139,6 +139,13 @@ def sequence_register(
     request: HtmxHttpRequest, account_slug: str, sequence_id: int
 ) -> HttpResponse:
     account = get_account_for_user(request, account_slug, role=Role.MANAGER)
+    if not SequenceRegisterForm(request.POST).is_valid():
+        serie = serie_name(account, sequence_id) or ""
+        text = _(
+            "Series “%(serie)s” was not registered: tick “I understand this cannot be undone” "
+            "first. A series registered with the Tax Authority cannot be deleted or renamed."
+        ) % {"serie": serie}
+        return _notice_response(request, account, Notice("warning", text))
     return _sequence_action(request, account, sequence_id, REGISTER)
 
 
@@ -176,6 +183,10 @@ def _sequence_action(
             done=button.done,
         )
         notice = Notice(result.level, result.message, in_progress=result.in_progress)
+    return _notice_response(request, account, notice)
+
+
+def _notice_response(request: HtmxHttpRequest, account: Account, notice: Notice) -> HttpResponse:
     if request.htmx:
         context = _table_context(account, notice=notice)
         return private_response(render(request, "invoices/sequences/_table.html", context))

@@ -51,7 +51,11 @@ def write_failure(exc: InvoiceXpressError, *, serie: str) -> Failure:
         return Failure(
             _(
                 "The series “%(serie)s” is already being registered with the Tax Authority. "
-                "This can take a few minutes: refresh to see its validation codes."
+                "This can take a few minutes: check again in a while to see its validation "
+                "codes. Do not create it again under another name. If after an hour it still "
+                "does not appear, or still reads N/D, open InvoiceXpress, Settings > Series "
+                "(“Definições > Séries”), check the AT communication there, and contact "
+                "InvoiceXpress support if it is stuck."
             )
             % {"serie": serie},
             failed,
@@ -84,7 +88,7 @@ _REJECTED_CODES = {
         "serie",
         gettext_lazy(
             "InvoiceXpress does not allow the series name “%(serie)s” (code 001). "
-            "Use 1 to 10 letters or digits, e.g. 2026 or A."
+            "Use 1 to 10 capital letters or digits, e.g. 2026 or A."
         ),
     ),
     "002": (

@@ -8,6 +8,7 @@ register = template.Library()
 
 register.filter("pt_number", formatting.pt_number)
 register.filter("pt_money", formatting.pt_money)
+register.filter("pt_quantity", formatting.pt_quantity)
 register.filter("pt_percent", formatting.pt_percent)
 register.filter("pt_date", formatting.pt_date, expects_localtime=True)
 register.filter("code_status", formatting.code_status)

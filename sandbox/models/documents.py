@@ -157,6 +157,7 @@ class SandboxLine(models.Model):
     tax_ref = models.BigIntegerField(null=True, blank=True)  # the tax's id when the line was made
     tax_name = models.CharField(max_length=40, blank=True)
     tax_value = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0"))
+    tax_region = models.CharField(max_length=10, blank=True)  # "" (mainland), PT-MA, PT-AC
     subtotal = models.DecimalField(**MONEY)
     discount_amount = models.DecimalField(**MONEY)
     tax_amount = models.DecimalField(**MONEY)

@@ -170,3 +170,21 @@ def document_change_state_view(
     except StateChangeError as exc:
         return errors_response([exc.message])
     return json_response({info.root: document_json(document)})
+
+
+@sandbox_api("GET")
+def related_documents(
+    request: HttpRequest, account: SandboxAccount, document_id: int
+) -> HttpResponse:
+    """The notes and receipts whose owner is this document, oldest first, drafts included."""
+    document = SandboxDocument.objects.visible().filter(account=account, pk=document_id).first()
+    if document is None:
+        return empty_response(404)
+    related = (
+        SandboxDocument.objects.visible()
+        .filter(account=account, owner=document)
+        .select_related("client")
+        .prefetch_related("lines")
+        .order_by("date", "pk")
+    )
+    return json_response({"documents": [document_json(doc) for doc in related]})

@@ -16,6 +16,13 @@ def test_a_manager_creates_a_series_and_sees_its_validation_codes(live_company, 
 
     page.get_by_label("Series name").fill("B2027")
     page.get_by_role("button", name="Create and register").click()
+    # Registering cannot be undone: not without the confirmation.
+    expect(page.locator("#sequence-form")).to_contain_text(
+        "Tick the confirmation: registering a series cannot be undone."
+    )
+    assert not SandboxSequence.objects.filter(serie="B2027").exists()
+    page.get_by_label("I understand this cannot be undone", exact=False).check()
+    page.get_by_role("button", name="Create and register").click()
 
     created = page.locator("#sequence-created")
     expect(created).to_contain_text("Series “B2027” created.")

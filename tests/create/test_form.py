@@ -39,6 +39,7 @@ ENDPOINTS = [
     ("post", URL),
     ("post", URL + "preview/"),
     ("get", URL + "clients/?client_name=mar"),
+    ("get", URL + "owners/?owner_number=FT+2026"),
     ("get", f"{URL}00000000-0000-4000-8000-000000000001/"),
     ("post", f"{URL}00000000-0000-4000-8000-000000000002/retry/"),
 ]
@@ -128,7 +129,7 @@ def test_tax_choices_are_the_companys_own_names_only(clerk):
 
 def test_the_exemption_reasons_come_with_their_meaning(clerk):
     html = clerk.get(URL).content.decode()
-    assert "M07 · Isento artigo 9.° do CIVA" in html
+    assert "M07 · Isento artigo 9.º do CIVA" in html
     assert 'value="M00"' not in html
 
 

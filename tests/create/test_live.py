@@ -150,6 +150,7 @@ def test_a_simplified_invoice_for_a_final_consumer(clerk, live_company):
         token,
         series,
         doc_type="simplified_invoices",
+        simplified_case="retail_goods",
         client_name="Consumidor final",
         client_code="",
         client_fiscal_id="",
@@ -162,6 +163,19 @@ def test_a_simplified_invoice_for_a_final_consumer(clerk, live_company):
     assert response["Location"] == f"/c/acme/documents/simplified_invoices/{doc.pk}/"
     assert (doc.doc_type, doc.client.fiscal_id, doc.total) == ("SimplifiedInvoice", "", D("7.38"))
     assert "fiscal_id" not in Submission.objects.get().payload["client"]
+
+
+def test_a_simplified_invoice_may_carry_the_consumers_nif(clerk, live_company):
+    # The consumer asked for her NIF on it: the law allows it, and so do form and service.
+    token, series, _ = fresh_form(clerk)
+    data = form_data(
+        token, series, doc_type="simplified_invoices", simplified_case="retail_goods",
+        client_name="Ana Sousa", client_code="", client_fiscal_id="123456789",
+        items=[{"name": "Bolo", "unit": "unit", "quantity": "1", "unit_price": "20", "discount": "0"}],
+    )  # fmt: skip
+    clerk.post(URL, data)
+    doc = only_document(live_company)
+    assert (doc.doc_type, doc.client.fiscal_id) == ("SimplifiedInvoice", "123456789")
 
 
 def test_a_zero_rate_line_carries_the_exemption_code(clerk, live_company):

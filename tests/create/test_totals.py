@@ -2,7 +2,9 @@
 
 from decimal import Decimal as D
 
+from invoices.create.lines import ItemForm
 from invoices.create.totals import LineInput, estimate, estimate_line
+from invoices.invoicexpress.records import Tax
 from sandbox.totals import document_totals, line_totals
 
 
@@ -83,3 +85,17 @@ def test_it_agrees_with_the_sandbox_arithmetic_on_awkward_lines():
         theirs.taxes,
         theirs.total,
     )
+
+
+def test_a_regional_tax_says_where_it_applies_in_the_line_choices():
+    taxes = [
+        Tax(id=1, name="IVA23", rate=D("23"), region="", is_default=True),
+        Tax(id=2, name="IVA22", rate=D("22"), region="PT-MA", is_default=False),
+        Tax(id=3, name="IVA16", rate=D("16"), region="PT-AC", is_default=False),
+    ]
+    choices = ItemForm(taxes=taxes).fields["tax"].choices
+    assert [(value, str(label)) for value, label in choices] == [
+        ("IVA23", "IVA23"),
+        ("IVA22", "IVA22 (Madeira)"),
+        ("IVA16", "IVA16 (Azores)"),
+    ]

@@ -107,29 +107,61 @@ def test_a_zero_percent_line_needs_an_exemption_reason(clerk):
     assert_refused(clerk.post(URL, data), "A line is at 0 % tax: choose the exemption reason")
 
 
+def test_m26_is_refused_for_a_document_outside_its_period(clerk):
+    data = form_data(items=[{"name": "Pão", "tax": "Isento"}], tax_exemption="M26")
+    assert_refused(
+        clerk.post(URL, data),
+        "M26 (Isenção de IVA com direito à dedução no cabaz alimentar) applies only from "
+        "18/04/2023 to 04/01/2024; this document is dated 21/11/2026.",
+    )
+
+
+def test_m26_is_offered_with_its_period(clerk):
+    html = clerk.get(URL).content.decode()
+    assert (
+        "M26 · Isenção de IVA com direito à dedução no cabaz alimentar (18/04/2023–04/01/2024)"
+        in html
+    )
+
+
 def test_an_unknown_exemption_code_is_refused(clerk):
     data = form_data(items=[{"name": "Book", "tax": "Isento"}], tax_exemption="M03")
     assert_refused(clerk.post(URL, data), "M03 is not one of the available choices")
 
 
-def test_a_simplified_invoice_is_for_final_consumers_only(clerk):
+def test_a_simplified_invoice_asks_which_case_applies(clerk):
     data = form_data(
         doc_type="simplified_invoices", items=[{"name": "Pen", "unit": "unit", "unit_price": "5"}]
     )
-    assert_refused(clerk.post(URL, data), "A simplified invoice is only for a final consumer")
+    response = clerk.post(URL, data)
+    assert_refused(response, "Say which case applies: its limit is 1.000 € or 100 €.")
+    assert "up to 1.000 € for retail sales of goods to final consumers, and up to 100 €" in (
+        response.content.decode()
+    )
 
 
 @pytest.mark.parametrize(
-    ("unit", "price", "limit"),
-    [("service", "81.31", "100"), ("hour", "90", "100"), ("unit", "813.02", "1.000")],
+    ("case", "unit", "price", "limit"),
+    [
+        ("other", "service", "81.31", "100"),  # 100,01 €
+        ("other", "unit", "81.31", "100"),  # catering sold as units is still not retail
+        ("retail_goods", "unit", "813.02", "1.000"),  # 1.000,01 €
+    ],
 )
-def test_a_simplified_invoice_above_the_legal_limit_is_refused(clerk, unit, price, limit):
+def test_a_simplified_invoice_above_its_cases_limit_is_refused(clerk, case, unit, price, limit):
     data = form_data(
-        doc_type="simplified_invoices",
-        client_fiscal_id="999999990",
+        doc_type="simplified_invoices", simplified_case=case, client_fiscal_id="999999990",
         items=[{"name": "Thing", "unit": unit, "unit_price": price}],
-    )
+    )  # fmt: skip
     assert_refused(clerk.post(URL, data), f"may not exceed {limit} €")
+
+
+def test_the_150_euro_catering_service_cannot_pass_as_retail(clerk):
+    data = form_data(
+        doc_type="simplified_invoices", simplified_case="retail_goods", client_fiscal_id="",
+        items=[{"name": "Catering", "unit": "service", "unit_price": "121.95"}],
+    )  # fmt: skip
+    assert_refused(clerk.post(URL, data), "“Catering” is a service (its unit)")
 
 
 def test_a_form_without_a_token_is_renewed_not_sent(clerk):

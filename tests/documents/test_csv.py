@@ -106,7 +106,7 @@ def test_the_file_is_what_portuguese_excel_expects(client, live_company):
         "508025338",
         "PO-1",
     ]
-    assert row[9:13] == ["1234,50", "283,94", "1518,44", "Euro"]
+    assert row[9:14] == ["1234,50", "283,94", "1518,44", "1518,44", "Euro"]
     assert '"Café Açoriano; Lda."' in text  # a ; inside a value is quoted
 
 
@@ -291,3 +291,19 @@ def test_the_csv_link_is_a_plain_link_so_a_refusal_shows_its_message(client, cas
     html = client.get("/c/acme/documents/").content.decode()
     export_link = html.split('id="document-export"', 1)[1].split(">", 1)[0]
     assert " download" not in export_link
+
+
+def test_a_credit_note_has_a_negative_signed_total_named_in_the_header(client, live_company):
+    make_document(live_company.sandbox, number=1, before_taxes="100.00")
+    make_document(
+        live_company.sandbox, doc_type="CreditNote", number=2, before_taxes="40.00",
+        date=dt.date(2025, 1, 16),
+    )  # fmt: skip
+    client.force_login(live_company.viewer)
+    header, *rows = rows_of(b"".join(client.get(URL).streaming_content).decode("utf-8"))
+    column = header.index("Signed total (credit notes negative)")
+    assert header[column - 1] == "Total"
+    assert {row[1]: (row[column - 1], row[column]) for row in rows} == {
+        "NC 2025/2": ("49,20", "-49,20"),
+        "FT 2025/1": ("123,00", "123,00"),
+    }

@@ -10,6 +10,7 @@ import pytest
 import responses
 import time_machine
 
+from invoices.documents.views import CAN_OWN_NOTES
 from invoices.exemptions import EXEMPTION_CODES, exemption, exemption_meaning
 from sandbox import faults
 from tests.documents.helpers import make_document
@@ -25,19 +26,44 @@ def url(type_path: str, doc_id: int) -> str:
 def test_the_exemption_codes_load_in_the_reference_order():
     codes = [entry.code for entry in EXEMPTION_CODES]
     assert codes[0] == "M01" and codes[-1] == "M99"
-    assert len(codes) == 30 and len(set(codes)) == 30
+    assert len(codes) == 31 and len(set(codes)) == 31
     assert "M03" not in codes and "M08" not in codes  # retired
-    code, mention, applies_to = EXEMPTION_CODES[5]
-    assert (code, mention, applies_to) == ("M07", "Isento artigo 9.° do CIVA", "Artigo 9.° do CIVA")
+    code, mention, applies_to, *_period = EXEMPTION_CODES[5]
+    assert (code, mention, applies_to) == ("M07", "Isento artigo 9.º do CIVA", "Artigo 9.º do CIVA")
 
 
 def test_an_exemption_code_has_a_meaning_for_people():
-    assert exemption_meaning("M07") == "Isento artigo 9.° do CIVA (Artigo 9.° do CIVA)"
+    assert exemption_meaning("M07") == "Isento artigo 9.º do CIVA (Artigo 9.º do CIVA)"
     assert exemption_meaning(" m99 ").startswith("Não sujeito ou não tributado")
     assert exemption_meaning("M00") == "No exemption"
     assert exemption_meaning("M08") == "Unknown exemption code"
     assert exemption_meaning("") == ""
-    assert exemption("m16").mention == "Isento artigo 14.° do RITI"
+    assert exemption("m16").mention == "Isento artigo 14.º do RITI"
+
+
+def test_m26_is_known_with_its_meaning_and_period():
+    assert exemption_meaning("M26") == (
+        "Isenção de IVA com direito à dedução no cabaz alimentar "
+        "(Lei n.º 17/2023, de 14 de abril: cabaz alimentar de IVA zero)"
+    )
+    entry = exemption("M26")
+    assert (entry.valid_from, entry.valid_to) == (dt.date(2023, 4, 18), dt.date(2024, 1, 4))
+
+
+def test_every_legal_reference_writes_the_ordinal_not_the_degree_sign():
+    for entry in EXEMPTION_CODES:
+        assert "°" not in entry.mention + entry.applies_to, entry.code
+    assert "n.º 6" in exemption("M01").mention
+
+
+def test_a_2023_document_with_m26_shows_its_meaning(client, live_company):
+    doc = make_document(
+        live_company.sandbox, tax_exemption="M26", tax_rate="0", date=dt.date(2023, 6, 1)
+    )
+    client.force_login(live_company.viewer)
+    html = client.get(url("invoices", doc.pk)).content.decode()
+    assert "M26</span> — Isenção de IVA com direito à dedução no cabaz alimentar" in html
+    assert "Unknown exemption code" not in html
 
 
 # ---- tenancy ------------------------------------------------------------------------------
@@ -89,8 +115,11 @@ def test_it_shows_every_type_of_document(
     html = response.content.decode()
     assert f'<h1 class="h3 mb-2" id="document-number">{number}</h1>' in html
     assert f'<p class="text-body-secondary small mb-1">{label}</p>' in html
-    [call] = upstream
-    assert call.path == f"/sandbox/acme/{type_path}/{doc.pk}.json"
+    # An issued invoice's page also reads its related documents (credit notes, receipts).
+    related = [f"/sandbox/acme/document/{doc.pk}/related_documents.json"]
+    assert [call.path for call in upstream] == [f"/sandbox/acme/{type_path}/{doc.pk}.json"] + (
+        related if type_path in CAN_OWN_NOTES else []
+    )
 
 
 @pytest.mark.parametrize(
@@ -153,7 +182,7 @@ def test_it_shows_the_whole_document(client, live_company, upstream):
         "PO-2025-17",
         "Pagamento por transferência.",
         "25\u00a0%",
-        "M07</span> — Isento artigo 9.° do CIVA (Artigo 9.° do CIVA)",
+        "M07</span> — Isento artigo 9.º do CIVA (Artigo 9.º do CIVA)",
         "21217",
         "123456789",
     ):
@@ -179,11 +208,11 @@ def test_it_shows_the_whole_document(client, live_company, upstream):
     assert '<td class="num" id="document-total">1.230,00\u00a0€</td>' in totals
     assert "Retention (25\u00a0%)" in totals and "-250,00\u00a0€" in totals
     assert '<td class="num" id="document-to-pay">980,00\u00a0€</td>' in totals
-    assert len(upstream) == 1
+    assert len(upstream) == 2  # the document and its related documents
 
 
 @pytest.mark.parametrize("status", ["draft", "final"])
-def test_with_the_actions_a_manager_sees_it_is_still_one_upstream_call(
+def test_with_the_actions_a_manager_sees_it_is_still_the_same_upstream_calls(
     client, live_company, upstream, status
 ):
     doc = make_document(
@@ -191,7 +220,8 @@ def test_with_the_actions_a_manager_sees_it_is_still_one_upstream_call(
     )
     client.force_login(live_company.manager)
     assert client.get(url("invoices", doc.pk)).status_code == 200
-    assert len(upstream) == 1
+    # The document, and for an issued one its related documents: no call per action.
+    assert len(upstream) == (1 if status == "draft" else 2)
 
 
 def test_a_document_without_retention_has_no_amount_to_pay(client, live_company):

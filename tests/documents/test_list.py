@@ -279,3 +279,20 @@ def test_the_list_and_its_fragment_are_never_stored_by_the_browser(client, live_
         response = client.get(URL, headers=headers)
         assert response["Cache-Control"] == "private, no-store"
         assert "HX-Request" in response["Vary"]
+
+
+def test_credit_notes_subtract_in_the_rows_and_the_page_total(client, live_company):
+    make_document(live_company.sandbox, number=1, before_taxes="100.00")
+    make_document(live_company.sandbox, doc_type="CreditNote", number=2, before_taxes="40.00")
+    make_document(live_company.sandbox, doc_type="Receipt", number=3, before_taxes="100.00")
+    make_document(live_company.sandbox, number=4, status="canceled", before_taxes="500.00")
+    make_document(live_company.sandbox, number=None, status="draft", before_taxes="700.00")
+    client.force_login(live_company.viewer)
+    html = client.get("/c/acme/documents/").content.decode()
+    note_row = re.search(r"NC 2025/2.*?</tr>", html, re.S)[0]
+    assert '<td class="num fw-semibold">-49,20</td>' in note_row
+    assert '<td class="num">-40,00</td>' in note_row
+    totals = re.search(r'<tr class="fw-semibold" id="page-totals">.*?</tr>', html, re.S)[0]
+    cells = re.findall(r'<td class="num">([^<]*)</td>', totals)
+    assert cells == ["60,00", "13,80", "73,80"]  # 123,00 - 49,20: receipt, canceled, draft out
+    assert "Credit notes subtract" in totals

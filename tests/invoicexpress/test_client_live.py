@@ -226,3 +226,23 @@ def test_loose_number_types_over_real_http_parse_the_same(live_company, client):
         ("Isento", Decimal("0")),  # sent as ""
     ]
     assert [t.rate for t in loose_taxes] == [t.rate for t in strict_taxes]
+
+
+def test_it_reads_the_documents_related_to_an_invoice(client, live_company):
+    invoice = client.create_document("invoices", INVOICE, proprietary_uid="rel-1")
+    client.change_state("invoices", invoice.id, "finalized")
+    note = client.create_document(
+        "credit_notes",
+        {**INVOICE, "owner_invoice_id": invoice.id, "items": INVOICE["items"][:1]},
+        proprietary_uid="rel-2",
+    )
+    related = client.related_documents("invoices", invoice.id)
+    assert [(d.id, d.type.name, d.status, d.owner_invoice_id) for d in related] == [
+        (note.id, "CreditNote", "draft", invoice.id)
+    ]
+    assert related[0].items[0].quantity == Decimal("2")
+    assert client.related_documents("Invoice", note.id) == ()
+    with pytest.raises(NotFound):
+        client.related_documents("invoices", 987654)
+    with pytest.raises(ValueError):
+        client.related_documents("quotes", invoice.id)

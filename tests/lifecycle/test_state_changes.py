@@ -287,19 +287,46 @@ def test_a_stale_button_on_a_document_that_moved_on_shows_its_current_state(mana
 # ---- refusals and failures, shown in the header ------------------------------------------------
 
 
-def test_a_date_earlier_than_the_series_last_is_refused_in_the_header(manager, live_company):
+def test_a_date_earlier_than_the_series_last_is_refused_locally_with_the_reason(
+    manager, live_company
+):
     today = timezone.localdate()
     newer = create_draft(live_company, date=today)
     older = create_draft(live_company, date=today - dt.timedelta(days=3))
     finalize(manager, newer, **HTMX)
+    serie = sandbox_doc(newer.id).inverted_sequence_number.split("/")[0]
+    # The confirm step already says so, and offers no button.
+    panel = manager.get(doc_url(older, "finalize"), headers=HTMX).content.decode()
+    reason = (
+        f"Dated {older.date:%d/%m/%Y}, before {today:%d/%m/%Y}, the date of the last finalized "
+        f"invoice on series {serie}"
+    )
+    assert "It cannot be finalized:" in panel and reason in panel
+    assert re.search(r'<button type="submit" disabled[^>]*id="confirm-finalize"', panel)
     response = finalize(manager, older, **HTMX)
     html = response.content.decode()
     assert response.status_code == 200
     assert html.lstrip().startswith('<div id="document-header"')
-    assert "Date can&#x27;t be earlier than" in html and 'data-level="danger"' in html
+    assert "Not finalized. " + reason in html and 'data-level="danger"' in html
     assert sandbox_doc(older.id).status == "draft"
-    entry = last_audit("document.finalize")
-    assert entry.outcome == AuditEntry.Outcome.FAILED and "earlier than" in entry.detail
+    assert not AuditEntry.objects.filter(action="document.finalize", document_id=older.id).exists()
+
+
+def test_a_draft_dated_after_today_is_refused_locally(manager, live_company):
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    draft = create_draft(live_company, date=tomorrow)
+    panel = manager.get(doc_url(draft, "finalize"), headers=HTMX).content.decode()
+    assert f"Dated {tomorrow:%d/%m/%Y}, after today" in panel
+    html = finalize(manager, draft, **HTMX).content.decode()
+    assert "Not finalized. Dated" in html and "a document cannot be finalized with a future" in html
+    assert sandbox_doc(draft.id).status == "draft"
+
+
+def test_the_finalize_confirmation_states_the_date_rule(manager, live_company):
+    draft = create_draft(live_company, date=timezone.localdate())
+    panel = manager.get(doc_url(draft, "finalize"), headers=HTMX).content.decode()
+    assert "cannot be finalized with a date before the last finalized document" in panel
+    assert "or after today; this one can." in panel
 
 
 @pytest.mark.parametrize("mode", ["422_a", "422_b", "422_c", "422_d"])

@@ -166,3 +166,35 @@ def test_it_refuses_an_overlong_proprietary_uid(api):
         "invoices.json", {"invoice": invoice_payload(), "proprietary_uid": "u" * 256}
     )
     assert response.status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("unit", "price", "message"),
+    [
+        ("service", "81.31", "Simplified invoices for services can't exceed 100.00 EUR"),
+        ("hour", "40.66", "Simplified invoices for services can't exceed 100.00 EUR"),
+        ("unit", "813.02", "Simplified invoices can't exceed 1000.00 EUR"),
+    ],
+)
+def test_a_simplified_invoice_above_its_limit_is_refused(api, unit, price, message):
+    items = [item(unit=unit, unit_price=price, quantity="2" if unit == "hour" else "1")]
+    assert rejected(api, "simplified_invoices.json", items=items) == [message]
+
+
+@pytest.mark.parametrize(("unit", "price"), [("service", "81.30"), ("unit", "813.00")])
+def test_a_simplified_invoice_within_its_limit_may_carry_a_nif(api, unit, price):
+    document = api.create(
+        "simplified_invoices.json",
+        client={"name": "Ana Sousa", "fiscal_id": "123456789"},
+        items=[item(unit=unit, unit_price=price)],
+    )
+    assert document["client"]["fiscal_id"] == "123456789"
+
+
+def test_m26_is_refused_outside_the_2023_food_basket_period(api):
+    zero = [item(tax={"name": "Isento"})]
+    assert rejected(
+        api, date="05/01/2024", due_date="05/01/2024", items=zero, tax_exemption="M26"
+    ) == ["Tax exemption M26 is only valid from 18/04/2023 to 04/01/2024"]
+    document = api.create(date="04/01/2024", due_date="04/01/2024", items=zero, tax_exemption="M26")
+    assert document["tax_exemption"] == "M26"

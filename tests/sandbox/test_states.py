@@ -1,6 +1,9 @@
 """PUT <type>/<id>/change-state.json: the transition table, numbering, ATCUD, signatures."""
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from sandbox import faults
 from sandbox.models import NOT_REGISTERED, SandboxAccount, SandboxDocument, SandboxSequence
@@ -196,3 +199,13 @@ def test_it_refuses_a_write_in_a_422_shape_on_demand(api, sandbox_account):
         "errors": {"error": "Your current plan does not allow you to do this"}
     }
     assert SandboxDocument.objects.get(pk=draft["id"]).status == "draft"
+
+
+def test_a_draft_dated_after_today_cannot_be_finalized(api):
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    draft = api.create(date=f"{tomorrow:%d/%m/%Y}", due_date=f"{tomorrow:%d/%m/%Y}")
+    response = api.change_state("invoices", draft["id"], "finalized")
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"error": f"Date can't be later than today ({tomorrow:%d/%m/%Y})"}
+    ]

@@ -24,7 +24,12 @@ def test_it_hides_the_list_from_an_outsider(client, cast):
 
 def test_it_hides_every_write_from_an_outsider(client, cast):
     client.force_login(cast.outsider)
-    assert client.post("/c/acme/sequences/new/", {"serie": "B"}).status_code == 404
+    assert (
+        client.post(
+            "/c/acme/sequences/new/", {"confirm_registration": "on", "serie": "B"}
+        ).status_code
+        == 404
+    )
     assert client.post("/c/acme/sequences/1/register/").status_code == 404
     assert client.post("/c/acme/sequences/1/set-default/").status_code == 404
     assert not AuditEntry.objects.exists()
@@ -54,7 +59,12 @@ def test_it_lets_a_viewer_see_the_list_without_write_buttons(client, cast):
 def test_it_forbids_creating_to_viewers_and_clerks(client, cast, user):
     client.force_login(getattr(cast, user))
     assert client.get("/c/acme/sequences/new/").status_code == 403
-    assert client.post("/c/acme/sequences/new/", {"serie": "B"}).status_code == 403
+    assert (
+        client.post(
+            "/c/acme/sequences/new/", {"confirm_registration": "on", "serie": "B"}
+        ).status_code
+        == 403
+    )
     assert not AuditEntry.objects.exists()
 
 
@@ -112,7 +122,9 @@ def test_the_overview_shows_a_failing_company_on_its_own_row(client, cast, trans
 
 def test_a_create_that_cannot_reach_invoicexpress_is_audited_as_unknown(client, cast):
     client.force_login(cast.manager)
-    response = client.post("/c/acme/sequences/new/", {"serie": "B"}, headers=HTMX)
+    response = client.post(
+        "/c/acme/sequences/new/", {"confirm_registration": "on", "serie": "B"}, headers=HTMX
+    )
     assert response.status_code == 200
     assert b"cannot be reached" in response.content
     entry = AuditEntry.objects.get()
@@ -129,15 +141,44 @@ def test_the_name_rule_mirrors_the_sandboxs():
     assert SERIE_NAME_PATTERN == SEQUENCE_NAME_PATTERN
 
 
-@pytest.mark.parametrize("name", ["A", "2026", "abc123", "ZZZZZZZZZZ"])
+@pytest.mark.parametrize("name", ["A", "2026", "ABC123", "ZZZZZZZZZZ"])
 def test_the_form_accepts_allowed_names(name):
-    form = SequenceCreateForm({"serie": name})
+    form = SequenceCreateForm({"serie": name, "confirm_registration": "on"})
     assert form.is_valid(), form.errors
 
 
-@pytest.mark.parametrize("name", ["", "A/1", "2026 B", "Série", "A-1", "ABCDEFGHIJK", "a.b"])
+@pytest.mark.parametrize(
+    "name", ["", "A/1", "2026 B", "SÉRIE", "A-1", "ABCDEFGHIJK", "A.B", "abc123", "Loja"]
+)
 def test_the_form_refuses_names_the_service_refuses(name):
-    assert not SequenceCreateForm({"serie": name}).is_valid()
+    assert not SequenceCreateForm({"serie": name, "confirm_registration": "on"}).is_valid()
+
+
+def test_an_eleven_letter_name_is_refused_never_cut():
+    form = SequenceCreateForm({"serie": "LOJACENTRAL", "confirm_registration": "on"})
+    assert form.errors["serie"] == [
+        "“LOJACENTRAL” has 11 characters; a series name has at most 10."
+    ]
+    assert "maxlength" not in str(form["serie"])
+
+
+def test_small_letters_are_refused_with_the_capital_spelling():
+    form = SequenceCreateForm({"serie": "loja2", "confirm_registration": "on"})
+    assert form.errors["serie"] == ["Use capital letters: “LOJA2”, not “loja2”."]
+
+
+def test_the_field_states_the_allowed_characters_and_case():
+    help_text = str(SequenceCreateForm()["serie"].help_text)
+    assert "capital letters A-Z (no accents) or digits 0-9" in help_text
+    assert "no spaces, small letters or symbols" in help_text
+
+
+def test_creating_asks_to_confirm_that_registering_cannot_be_undone():
+    form = SequenceCreateForm({"serie": "B"})
+    assert form.errors["confirm_registration"] == [
+        "Tick the confirmation: registering a series cannot be undone."
+    ]
+    assert "cannot be undone" in str(form["confirm_registration"].label)
 
 
 def test_the_form_refuses_a_name_that_exists_in_any_case():
@@ -149,7 +190,9 @@ def test_the_form_refuses_a_name_that_exists_in_any_case():
 
 def test_an_invalid_name_never_reaches_invoicexpress(client, cast):
     client.force_login(cast.manager)
-    response = client.post("/c/acme/sequences/new/", {"serie": "A/B"}, headers=HTMX)
+    response = client.post(
+        "/c/acme/sequences/new/", {"confirm_registration": "on", "serie": "A/B"}, headers=HTMX
+    )
     assert response.status_code == 200
     assert b'id="sequence-form"' in response.content
     assert b"is-invalid" in response.content
@@ -158,7 +201,7 @@ def test_an_invalid_name_never_reaches_invoicexpress(client, cast):
 
 def test_an_invalid_name_without_js_comes_back_on_the_full_page(client, cast):
     client.force_login(cast.manager)
-    response = client.post("/c/acme/sequences/new/", {"serie": "A B"})
+    response = client.post("/c/acme/sequences/new/", {"confirm_registration": "on", "serie": "A B"})
     assert response.status_code == 200
     assert b"<html" in response.content
     assert b'id="sequence-table"' in response.content

@@ -39,7 +39,9 @@ def live(live_company, client):
 
 def test_creating_shows_the_new_series_with_its_validation_codes(live):
     live.client.get(LIST)  # fill the cache: the create must drop it
-    response = live.client.post(CREATE, {"serie": "B2027"}, headers=HTMX)
+    response = live.client.post(
+        CREATE, {"confirm_registration": "on", "serie": "B2027"}, headers=HTMX
+    )
     assert response.status_code == 200
     created = SandboxSequence.objects.get(account=live.sandbox, serie="B2027")
     html = response.content.decode()
@@ -57,14 +59,16 @@ def test_creating_shows_the_new_series_with_its_validation_codes(live):
 
 def test_creating_can_make_the_new_series_the_default(live):
     old = default_series(live)
-    live.client.post(CREATE, {"serie": "C", "make_default": "on"}, headers=HTMX)
+    live.client.post(
+        CREATE, {"confirm_registration": "on", "serie": "C", "make_default": "on"}, headers=HTMX
+    )
     assert default_series(live).serie == "C"
     old.refresh_from_db()
     assert not old.is_default
 
 
 def test_creating_without_js_redirects_to_the_list_showing_the_new_series(live):
-    response = live.client.post(CREATE, {"serie": "D"}, follow=True)
+    response = live.client.post(CREATE, {"confirm_registration": "on", "serie": "D"}, follow=True)
     created = SandboxSequence.objects.get(account=live.sandbox, serie="D")
     assert response.redirect_chain == [(f"{LIST}?created={created.pk}", 302)]
     html = response.content.decode()
@@ -75,7 +79,7 @@ def test_creating_without_js_redirects_to_the_list_showing_the_new_series(live):
 def test_the_create_form_checks_the_cached_names_before_asking(live):
     live.client.get(LIST)
     year = default_series(live).serie
-    response = live.client.post(CREATE, {"serie": year}, headers=HTMX)
+    response = live.client.post(CREATE, {"confirm_registration": "on", "serie": year}, headers=HTMX)
     assert "already has a series" in response.content.decode()
     assert not AuditEntry.objects.exists()
 
@@ -83,7 +87,7 @@ def test_the_create_form_checks_the_cached_names_before_asking(live):
 def test_a_name_that_already_exists_upstream_is_code_002(live):
     live.client.get(LIST)  # the cache does not know the next one
     sandbox_series(live, "E")
-    response = live.client.post(CREATE, {"serie": "e"}, headers=HTMX)
+    response = live.client.post(CREATE, {"confirm_registration": "on", "serie": "E"}, headers=HTMX)
     html = response.content.decode()
     assert response.status_code == 200
     assert "already exists in this company (code 002)" in html
@@ -96,7 +100,9 @@ def test_a_name_that_already_exists_upstream_is_code_002(live):
 def test_a_name_the_service_does_not_allow_is_code_001(live, monkeypatch):
     # The local rule is the sandbox's, so only a looser local rule lets such a name through.
     monkeypatch.setattr(forms_sequences, "_SERIE_NAME_RE", re.compile(r"^.+$"))
-    response = live.client.post(CREATE, {"serie": "A/B"}, headers=HTMX)
+    response = live.client.post(
+        CREATE, {"confirm_registration": "on", "serie": "A/B"}, headers=HTMX
+    )
     html = response.content.decode()
     assert "does not allow the series name “A/B” (code 001)" in html
     assert only_audit_entry("sequence.create").outcome == "failed"
@@ -105,7 +111,7 @@ def test_a_name_the_service_does_not_allow_is_code_001(live, monkeypatch):
 def test_invalid_tax_authority_credentials_are_code_004_and_say_where_to_fix_them(live):
     live.sandbox.has_at_credentials = False
     live.sandbox.save(update_fields=["has_at_credentials"])
-    response = live.client.post(CREATE, {"serie": "F"}, headers=HTMX)
+    response = live.client.post(CREATE, {"confirm_registration": "on", "serie": "F"}, headers=HTMX)
     html = response.content.decode()
     assert "(code 004)" in html
     assert "Definições &gt; Comunicação à AT" in html
@@ -117,14 +123,14 @@ def test_invalid_tax_authority_credentials_are_code_004_and_say_where_to_fix_the
 def test_a_fiscal_id_without_open_activity_is_code_005(live):
     live.sandbox.has_open_activity = False
     live.sandbox.save(update_fields=["has_open_activity"])
-    response = live.client.post(CREATE, {"serie": "G"}, headers=HTMX)
+    response = live.client.post(CREATE, {"confirm_registration": "on", "serie": "G"}, headers=HTMX)
     assert "no open activity at the Tax Authority (code 005)" in response.content.decode()
     assert only_audit_entry("sequence.create").outcome == "failed"
 
 
 def test_an_unknown_error_is_code_000(live):
     faults.inject("acme", "sequence_000")
-    response = live.client.post(CREATE, {"serie": "H"}, headers=HTMX)
+    response = live.client.post(CREATE, {"confirm_registration": "on", "serie": "H"}, headers=HTMX)
     assert "unknown error (code 000)" in response.content.decode()
     assert only_audit_entry("sequence.create").outcome == "failed"
 
@@ -132,7 +138,7 @@ def test_an_unknown_error_is_code_000(live):
 def test_a_wrong_api_key_is_401(live):
     live.sandbox.api_key = "another-key"
     live.sandbox.save(update_fields=["api_key"])
-    response = live.client.post(CREATE, {"serie": "I"}, headers=HTMX)
+    response = live.client.post(CREATE, {"confirm_registration": "on", "serie": "I"}, headers=HTMX)
     html = response.content.decode()
     assert "refused this company&#x27;s API key (401)" in html
     assert "acme-key" not in html
@@ -151,7 +157,7 @@ def test_a_wrong_api_key_is_401(live):
 def test_other_failures_show_their_typed_message(live, mode, says, outcome):
     # 429 is retried by the client: make it last longer than the retries.
     faults.inject("acme", mode, count=None, path_prefix="sequences.json")
-    response = live.client.post(CREATE, {"serie": "J"}, headers=HTMX)
+    response = live.client.post(CREATE, {"confirm_registration": "on", "serie": "J"}, headers=HTMX)
     assert response.status_code == 200
     assert says in response.content.decode()
     assert only_audit_entry("sequence.create").outcome == outcome
@@ -161,7 +167,7 @@ def test_a_timeout_is_unknown_and_says_to_look_before_retrying(live, settings):
     settings.IXPORTAL_READ_TIMEOUT = 0.5
     live.client.get(LIST)  # the create form's name check is then served from the cache
     faults.inject("acme", "timeout", path_prefix="sequences.json", timeout_seconds=1)
-    response = live.client.post(CREATE, {"serie": "K"}, headers=HTMX)
+    response = live.client.post(CREATE, {"confirm_registration": "on", "serie": "K"}, headers=HTMX)
     html = response.content.decode()
     assert "did not answer in time" in html
     assert "Refresh the list to see whether the change was made" in html
@@ -174,7 +180,7 @@ def test_a_timeout_is_unknown_and_says_to_look_before_retrying(live, settings):
 
 def test_a_refused_connection_shows_its_typed_message(live):
     Account.objects.filter(pk=live.account.pk).update(base_url="http://127.0.0.1:9")
-    response = live.client.post(CREATE, {"serie": "L"}, headers=HTMX)
+    response = live.client.post(CREATE, {"confirm_registration": "on", "serie": "L"}, headers=HTMX)
     assert "cannot be reached (connection failed)" in response.content.decode()
 
 
@@ -182,7 +188,7 @@ def test_a_series_the_service_finds_invalid_is_code_003(live, monkeypatch):
     # The form never sends an empty name; loosen it to see the service's own answer.
     monkeypatch.setattr(forms_sequences, "_SERIE_NAME_RE", re.compile(r"^.*$"))
     monkeypatch.setattr(forms_sequences.SequenceCreateForm.base_fields["serie"], "required", False)
-    response = live.client.post(CREATE, {"serie": ""}, headers=HTMX)
+    response = live.client.post(CREATE, {"confirm_registration": "on", "serie": ""}, headers=HTMX)
     html = response.content.decode()
     assert "considers the series “” invalid (code 003)" in html
     assert only_audit_entry("sequence.create").outcome == "failed"
@@ -196,7 +202,7 @@ def test_a_series_still_being_registered_is_409_006_shown_in_progress(live):
         registered=True,
         registering_until=timezone.now() + dt.timedelta(minutes=5),
     )
-    response = live.client.post(CREATE, {"serie": "M"}, headers=HTMX)
+    response = live.client.post(CREATE, {"confirm_registration": "on", "serie": "M"}, headers=HTMX)
     html = response.content.decode()
     assert 'id="sequence-in-progress"' in html
     assert "already being registered with the Tax Authority" in html
@@ -210,7 +216,7 @@ def test_a_series_still_being_registered_is_409_006_shown_in_progress(live):
 def test_a_new_series_the_tax_authority_is_still_registering_is_flagged(live):
     live.sandbox.sequence_registering_seconds = 300
     live.sandbox.save(update_fields=["sequence_registering_seconds"])
-    response = live.client.post(CREATE, {"serie": "N"}, headers=HTMX)
+    response = live.client.post(CREATE, {"confirm_registration": "on", "serie": "N"}, headers=HTMX)
     html = response.content.decode()
     assert "alert-warning" in html
     assert "It is not registered with the Tax Authority yet (N/D)" in html

@@ -26,6 +26,8 @@ from tests.sequences.helpers import (
     set_default_url,
 )
 
+CONFIRM = {"confirm_registration": "on"}
+
 
 @pytest.fixture
 def live(live_company, client):
@@ -40,7 +42,7 @@ def live(live_company, client):
 def test_registering_updates_the_list_in_place(live):
     series = sandbox_series(live, "P", registered=False)
     live.client.get(LIST)  # cached as N/D
-    response = live.client.post(register_url(series), headers=HTMX)
+    response = live.client.post(register_url(series), CONFIRM, headers=HTMX)
     assert response.status_code == 200
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="sequence-table"')
@@ -57,7 +59,7 @@ def test_registering_updates_the_list_in_place(live):
 
 def test_registering_without_js_redirects_to_the_list(live):
     series = sandbox_series(live, "Q", registered=False)
-    response = live.client.post(register_url(series), follow=True)
+    response = live.client.post(register_url(series), CONFIRM, follow=True)
     assert response.redirect_chain == [(LIST, 302)]
     html = response.content.decode()
     assert "Series “Q” registered with the Tax Authority." in html
@@ -68,7 +70,7 @@ def test_registering_with_invalid_credentials_says_where_to_fix_them(live):
     series = sandbox_series(live, "R", registered=False)
     live.sandbox.has_at_credentials = False
     live.sandbox.save(update_fields=["has_at_credentials"])
-    html = live.client.post(register_url(series), headers=HTMX).content.decode()
+    html = live.client.post(register_url(series), CONFIRM, headers=HTMX).content.decode()
     assert "(code 004)" in html
     assert "Definições &gt; Comunicação à AT" in html
     assert 'data-status="not_registered"' in card(html, series.pk)
@@ -79,7 +81,7 @@ def test_registering_without_open_activity_is_code_005(live):
     series = sandbox_series(live, "S", registered=False)
     live.sandbox.has_open_activity = False
     live.sandbox.save(update_fields=["has_open_activity"])
-    html = live.client.post(register_url(series), headers=HTMX).content.decode()
+    html = live.client.post(register_url(series), CONFIRM, headers=HTMX).content.decode()
     assert "(code 005)" in html
     assert only_audit_entry("sequence.register").outcome == "failed"
 
@@ -87,7 +89,7 @@ def test_registering_without_open_activity_is_code_005(live):
 def test_registering_an_unknown_error_is_code_000(live):
     series = sandbox_series(live, "T", registered=False)
     faults.inject("acme", "sequence_000")
-    html = live.client.post(register_url(series), headers=HTMX).content.decode()
+    html = live.client.post(register_url(series), CONFIRM, headers=HTMX).content.decode()
     assert "unknown error (code 000)" in html
     assert only_audit_entry("sequence.register").outcome == "failed"
 
@@ -98,18 +100,37 @@ def test_registering_a_series_being_registered_shows_it_in_progress(live):
         serie="U",
         registering_until=timezone.now() + dt.timedelta(minutes=5),
     )
-    html = live.client.post(register_url(series), headers=HTMX).content.decode()
+    html = live.client.post(register_url(series), CONFIRM, headers=HTMX).content.decode()
     notice = re.search(r'<div[^>]*id="sequence-notice".*?</div>\s*</div>', html, re.DOTALL)
     assert notice and "alert-info" in notice.group(0)
     assert "already being registered" in notice.group(0)
-    assert "?refresh=1" in notice.group(0)
+    assert "?refresh=1" in notice.group(0) and "Check again" in notice.group(0)
+    assert "Do not create it again under another name" in notice.group(0)
+    assert "If after an hour it still does not appear" in notice.group(0)
     assert only_audit_entry("sequence.register").outcome == "failed"
+
+
+def test_registering_without_ticking_cannot_be_undone_registers_nothing(live):
+    series = sandbox_series(live, "Q", registered=False)
+    live.client.get(LIST)
+    html = live.client.post(register_url(series), headers=HTMX).content.decode()
+    assert "Series “Q” was not registered: tick “I understand this cannot be undone” first." in html
+    assert code_of(series, "invoice") == "N/D"
+    assert not AuditEntry.objects.exists()
+
+
+def test_the_list_asks_to_confirm_that_registering_cannot_be_undone(live):
+    series = sandbox_series(live, "R", registered=False)
+    html = live.client.get(LIST).content.decode()
+    form = re.search(r'<form[^>]*class="[^"]*register-form.*?</form>', card(html, series.pk), re.S)
+    assert 'name="confirm_registration"' in form[0] and " required" in form[0]
+    assert "I understand this cannot be undone" in form[0]
 
 
 def test_registering_a_series_of_another_company_is_refused_without_asking(live):
     other = live.sandbox.__class__.objects.create(account_name="other", api_key="other-key")
     foreign = SandboxSequence.objects.filter(account=other).get()
-    html = live.client.post(register_url(foreign), headers=HTMX).content.decode()
+    html = live.client.post(register_url(foreign), CONFIRM, headers=HTMX).content.decode()
     assert "This company has no such series." in html
     assert not AuditEntry.objects.exists()
 
