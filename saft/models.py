@@ -106,6 +106,16 @@ class SaftExport(models.Model):
     )
     validation_report = models.JSONField(_("validation report"), null=True, blank=True)
     validated_at = models.DateTimeField(_("validated at"), null=True, blank=True)
+    # A file over the inline limits is validated by a background job; its row shows the
+    # job's progress while it runs.
+    validation_job = models.ForeignKey(
+        "invoices.Job",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("validation job"),
+    )
 
     objects = SaftExportQuerySet.as_manager()
 

@@ -45,7 +45,9 @@ def _get_export_for_user(
     """The company (access-checked) and its export `pk`; 404 if the export is not its own."""
     account = get_account_for_user(request, account_slug, role=role)
     export = get_object_or_404(
-        SaftExport.objects.select_related("account", "requested_by"), pk=pk, account=account
+        SaftExport.objects.select_related("account", "requested_by", "validation_job"),
+        pk=pk,
+        account=account,
     )
     return account, export
 
@@ -64,7 +66,7 @@ def _rows_context(managed_ids: set[int], *, show_company: bool = False) -> dict:
 def _render_export_list(
     request: HttpRequest, account: Account, form: SaftPeriodForm | None
 ) -> HttpResponse:
-    exports = account.saft_exports.select_related("account", "requested_by")
+    exports = account.saft_exports.select_related("account", "requested_by", "validation_job")
     page = Paginator(exports, PER_PAGE).get_page(request.GET.get("page"))
     can_request = account.role.allows(Role.MANAGER)
     context = {
@@ -178,7 +180,7 @@ def _my_accounts(request: HttpRequest) -> tuple[list[Account], set[int]]:
 def _render_overview(request: HttpRequest, form: SaftPeriodForm | None) -> HttpResponse:
     accounts, managed = _my_accounts(request)
     exports = SaftExport.objects.filter(account__in=accounts).select_related(
-        "account", "requested_by"
+        "account", "requested_by", "validation_job"
     )
     page = Paginator(exports, PER_PAGE).get_page(request.GET.get("page"))
     context = {
@@ -229,7 +231,9 @@ def saft_overview_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """An export's row on the cross-company page (with its company column)."""
     accounts, managed = _my_accounts(request)
     export = get_object_or_404(
-        SaftExport.objects.select_related("account", "requested_by"), pk=pk, account__in=accounts
+        SaftExport.objects.select_related("account", "requested_by", "validation_job"),
+        pk=pk,
+        account__in=accounts,
     )
     services.export_advance(export=export)
     if not request.htmx:
