@@ -10,6 +10,8 @@ urlpatterns = [
     path("<int:pk>/", views.export_status, name="export_status"),
     path("<int:pk>/download/", views.export_download, name="export_download"),
     path("<int:pk>/confirm-nif/", views.export_nif_confirm, name="export_nif_confirm"),
+    path("submissions/", views.submission_create, name="submission_create"),
+    path("submissions/<int:pk>/receipt/", views.submission_receipt, name="submission_receipt"),
 ]
 
 # Across the user's companies, mounted at saft/ without a namespace (the names carry the prefix).

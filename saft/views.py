@@ -29,10 +29,11 @@ from invoices.htmx import (
 from invoices.models import Account, Membership, Role
 from saft import services
 from saft.deadlines import deadlines_for
-from saft.forms import SaftPeriodForm
-from saft.models import SaftExport
+from saft.forms import SaftPeriodForm, SaftSubmissionForm
+from saft.models import SaftExport, SaftSubmission
 from saft.periods import Period
 from saft.services import AdvanceState, RequestOutcome
+from saft.submissions import AlreadySubmitted, submission_record
 
 EXPORT_FINISHED = "saftExportFinished"  # client event: an export left "pending"
 
@@ -64,7 +65,10 @@ def _rows_context(managed_ids: set[int], *, show_company: bool = False) -> dict:
 
 
 def _render_export_list(
-    request: HttpRequest, account: Account, form: SaftPeriodForm | None
+    request: HttpRequest,
+    account: Account,
+    form: SaftPeriodForm | None,
+    submission_form: SaftSubmissionForm | None = None,
 ) -> HttpResponse:
     exports = account.saft_exports.select_related("account", "requested_by", "validation_job")
     page = Paginator(exports, PER_PAGE).get_page(request.GET.get("page"))
@@ -74,6 +78,10 @@ def _render_export_list(
         "nav": "saft",
         "page": page,
         "form": (form or SaftPeriodForm()) if can_request else None,
+        "submission_form": (submission_form or SaftSubmissionForm(account=account))
+        if can_request
+        else None,
+        "submissions": account.saft_submissions.select_related("submitted_by", "export")[:24],
         "deadline": deadlines_for([account])[0],
         **_rows_context({account.pk} if can_request else set()),
     }
@@ -157,6 +165,56 @@ def export_nif_confirm(request: HttpRequest, account_slug: str, pk: int) -> Http
     else:
         messages.error(request, _("This file's header has no valid NIF to confirm."))
     return redirect("saft:export_status", account.slug, export.pk)
+
+
+@require_POST
+@login_required
+def submission_create(request: HttpRequest, account_slug: str) -> HttpResponse:
+    """A manager marks a closed month submitted to the Tax Authority (audited)."""
+    account = get_account_for_user(request, account_slug, role=Role.MANAGER)
+    form = SaftSubmissionForm(request.POST, request.FILES, account=account)
+    if not form.is_valid():
+        return _render_export_list(request, account, None, form)  # 200: htmx 2 swaps no 4xx
+    data = form.cleaned_data
+    try:
+        submission = submission_record(
+            account=account,
+            user=request.user,
+            period=data["period"],
+            submitted_on=data["submitted_on"],
+            receipt_number=data["receipt_number"],
+            receipt_pdf=data["receipt_pdf"],
+            export=data["export"],
+        )
+    except AlreadySubmitted as exc:
+        form.add_error(None, exc.message)
+        return _render_export_list(request, account, None, form)
+    messages.success(
+        request,
+        _("%(period)s is marked submitted to the Tax Authority.")
+        % {"period": submission.period.label},
+    )
+    return redirect("saft:export_list", account.slug)
+
+
+@require_GET
+@login_required
+def submission_receipt(request: HttpRequest, account_slug: str, pk: int) -> FileResponse:
+    """The Tax Authority's receipt PDF, from our storage, to members of the company."""
+    account = get_account_for_user(request, account_slug)
+    submission = get_object_or_404(SaftSubmission, pk=pk, account=account)
+    if not submission.receipt_pdf:
+        raise Http404("This submission has no receipt PDF.")
+    try:
+        handle = submission.receipt_pdf.open("rb")
+    except FileNotFoundError:
+        raise Http404("The receipt file is missing.") from None
+    name = f"SAFT-PT_receipt_{account.slug}_{submission.period.key}.pdf"
+    response = FileResponse(
+        handle, as_attachment=True, filename=name, content_type="application/pdf"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return private_response(response)
 
 
 # ---- all my companies -------------------------------------------------------------------
