@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -26,11 +27,13 @@ from invoices.htmx import (
     private_response,
     render_page_or_fragment,
 )
+from invoices.jobs.models import Job
 from invoices.models import Account, Membership, Role
 from saft import services
 from saft.deadlines import deadlines_for
 from saft.forms import SaftPeriodForm, SaftSubmissionForm
 from saft.models import SaftExport, SaftSubmission
+from saft.pack import pack_download_name, pack_start
 from saft.periods import Period
 from saft.services import AdvanceState, RequestOutcome
 from saft.submissions import AlreadySubmitted, submission_record
@@ -82,6 +85,8 @@ def _render_export_list(
         if can_request
         else None,
         "submissions": account.saft_submissions.select_related("submitted_by", "export")[:24],
+        "packs": _recent_packs([account]),
+        "pack_form": SaftPeriodForm(prefix="pack") if can_request else None,
         "deadline": deadlines_for([account])[0],
         **_rows_context({account.pk} if can_request else set()),
     }
@@ -217,6 +222,67 @@ def submission_receipt(request: HttpRequest, account_slug: str, pk: int) -> File
     return private_response(response)
 
 
+RECENT_PACKS = 10
+
+
+def _recent_packs(accounts: list[Account]) -> list[Job]:
+    return list(
+        Job.objects.filter(account__in=accounts, kind=Job.Kind.SAFT_PACK)
+        .select_related("account", "started_by")
+        .order_by("-created_at", "-pk")[:RECENT_PACKS]
+    )
+
+
+@require_POST
+@login_required
+def pack_create(request: HttpRequest, account_slug: str) -> HttpResponse:
+    """A manager starts the accountant's pack of one month (a background job)."""
+    account = get_account_for_user(request, account_slug, role=Role.MANAGER)
+    form = SaftPeriodForm(request.POST, prefix="pack")
+    if not form.is_valid():
+        messages.error(request, _("Choose a month that has started."))
+        return redirect("saft:export_list", account.slug)
+    job = pack_start(account=account, user=request.user, period=form.period)
+    if job is None:
+        messages.error(
+            request,
+            _("%(period)s has no archived SAF-T of the whole month: request it first.")
+            % {"period": form.period.label},
+        )
+    else:
+        messages.success(
+            request,
+            _("The accountant's pack for %(period)s is being built; its progress is below.")
+            % {"period": form.period.label},
+        )
+    return redirect(f"{reverse('saft:export_list', args=[account.slug])}#saft-packs")
+
+
+@require_GET
+@login_required
+def pack_download(request: HttpRequest, account_slug: str, job_id: int) -> FileResponse:
+    """The finished pack, from our storage, to members of the company."""
+    account = get_account_for_user(request, account_slug)
+    job = get_object_or_404(
+        Job.objects.select_related("account"),
+        pk=job_id,
+        account=account,
+        kind=Job.Kind.SAFT_PACK,
+        status=Job.Status.DONE,
+    )
+    if not job.result_file:
+        raise Http404("This pack has no file.")
+    try:
+        handle = job.result_file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The pack file is missing.") from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=pack_download_name(job), content_type="application/zip"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return private_response(response)
+
+
 # ---- all my companies -------------------------------------------------------------------
 
 
@@ -246,6 +312,8 @@ def _render_overview(request: HttpRequest, form: SaftPeriodForm | None) -> HttpR
         "page": page,
         "form": (form or SaftPeriodForm()) if managed else None,
         "managed_count": len(managed),
+        "pack_form": SaftPeriodForm(prefix="pack") if managed else None,
+        "packs": _recent_packs(accounts),
         **_rows_context(managed, show_company=True),
     }
     return render(request, "saft/overview.html", context)
@@ -281,6 +349,39 @@ def saft_overview_request(request: HttpRequest) -> HttpResponse:
     if form.is_current_month:
         messages.warning(request, _incomplete_warning(outcome.export))
     return redirect("saft_overview")
+
+
+@require_POST
+@login_required
+def saft_overview_pack(request: HttpRequest) -> HttpResponse:
+    """The accountant's pack of one month for every company the user manages: one job each."""
+    accounts, managed = _my_accounts(request)
+    if not managed:
+        raise PermissionDenied("You manage no company.")
+    form = SaftPeriodForm(request.POST, prefix="pack")
+    if not form.is_valid():
+        messages.error(request, _("Choose a month that has started."))
+        return redirect("saft_overview")
+    started: list[str] = []
+    without: list[str] = []
+    for account in accounts:
+        if account.pk in managed:
+            job = pack_start(account=account, user=request.user, period=form.period)
+            (started if job else without).append(account.name)
+    params = {"period": form.period.label}
+    if started:
+        messages.success(
+            request,
+            _("The accountant's pack for %(period)s is being built for %(companies)s.")
+            % {**params, "companies": ", ".join(started)},
+        )
+    if without:
+        messages.warning(
+            request,
+            _("No archived SAF-T of the whole of %(period)s for %(companies)s: request it first.")
+            % {**params, "companies": ", ".join(without)},
+        )
+    return redirect(f"{reverse('saft_overview')}#saft-packs")
 
 
 @require_GET
