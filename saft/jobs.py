@@ -41,6 +41,23 @@ def validation_start(export: SaftExport) -> Job:
     return job
 
 
+def validate_unchecked_exports() -> int:
+    """The periodic job's catch-up: a validation job for every archived file nobody has
+    validated and no job was started for (archived before validation jobs existed, or a
+    start that failed). Returns how many were started."""
+    started = 0
+    exports = (
+        SaftExport.objects.unvalidated()
+        .filter(validation_job__isnull=True)
+        .select_related("account", "requested_by")
+        .order_by("requested_at")
+    )
+    for export in list(exports):
+        validation_start(export)
+        started += 1
+    return started
+
+
 def saft_validate_run(job: Job, lease: Lease) -> dict[str, Any]:
     """The job's body: validate the export (progress = documents checked), store the result."""
     from saft.services import export_validate

@@ -68,3 +68,18 @@ def test_a_job_for_an_export_that_has_no_file_skips_it(cast, django_capture_on_c
         job = validation_start(export)
     job.refresh_from_db()
     assert job.status == Job.Status.DONE and job.summary == {"skipped": 1}
+
+
+def test_the_periodic_job_starts_a_validation_for_a_file_nobody_checked(cast, fast_failures, django_capture_on_commit_callbacks):  # fmt: skip
+    from invoices.jobs.runner import _every_tick
+    from saft.jobs import validate_unchecked_exports
+
+    assert validate_unchecked_exports in _every_tick  # registered by SaftConfig.ready
+    export = ready_export(cast.account)  # archived, never validated, no job
+    with django_capture_on_commit_callbacks(execute=True):
+        assert validate_unchecked_exports() == 1
+    export.refresh_from_db()
+    assert export.validation_job is not None and export.is_validated
+    assert export.validation_job.status == Job.Status.DONE
+    # Checked now: the next tick leaves it alone.
+    assert validate_unchecked_exports() == 0
