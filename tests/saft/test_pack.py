@@ -13,7 +13,7 @@ import pytest
 from invoices.jobs.models import Job
 from invoices.models import AuditEntry, Membership, Role
 from saft.services import export_request
-from sandbox.models import SandboxAccount
+from sandbox.models import SandboxAccount, SandboxPdf
 from tests.saft.helpers import OCTOBER, ready_export
 
 PACK = {"pack-month": 10, "pack-year": 2026}
@@ -35,6 +35,8 @@ def test_the_pack_holds_every_finalized_documents_pdf_and_its_manifest_verifies(
     assert {i.key for i in job.items.all()} == finalized
     assert set(job.items.values_list("outcome", flat=True)) == {"included"}
     assert (job.done, job.total) == (4, 4)
+    # Each PDF was asked for twice: 202 (rendering), then 200 with its link.
+    assert sorted(SandboxPdf.objects.values_list("calls", flat=True)) == [2, 2, 2, 2]
 
     page = client.get("/c/acme/saft/").content.decode()
     url = f"/c/acme/saft/packs/{job.pk}/download/"
