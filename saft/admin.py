@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from saft.models import SaftExport
+from saft.models import SaftDeadline, SaftExport, SaftSubmission
 
 
 @admin.register(SaftExport)
@@ -22,6 +22,32 @@ class SaftExportAdmin(admin.ModelAdmin):
     date_hierarchy = "requested_at"
     # The file is served only by the access-checked view, never by an admin link.
     exclude = ("file",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(SaftDeadline)
+class SaftDeadlineAdmin(admin.ModelAdmin):
+    """Deadlines the Tax Authority moved: a month and its new last day (day 5 otherwise)."""
+
+    list_display = ("year", "month", "deadline", "note")
+    ordering = ("-year", "-month")
+
+
+@admin.register(SaftSubmission)
+class SaftSubmissionAdmin(admin.ModelAdmin):
+    """Read-only: managers mark submissions on the SAF-T page, where it is audited."""
+
+    list_display = ("account", "year", "month", "submitted_on", "receipt_number", "submitted_by")
+    list_filter = ("account",)
+    exclude = ("receipt_pdf",)  # served only by the access-checked view
 
     def has_add_permission(self, request) -> bool:
         return False

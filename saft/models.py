@@ -106,6 +106,16 @@ class SaftExport(models.Model):
     )
     validation_report = models.JSONField(_("validation report"), null=True, blank=True)
     validated_at = models.DateTimeField(_("validated at"), null=True, blank=True)
+    # A file over the inline limits is validated by a background job; its row shows the
+    # job's progress while it runs.
+    validation_job = models.ForeignKey(
+        "invoices.Job",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("validation job"),
+    )
 
     objects = SaftExportQuerySet.as_manager()
 
@@ -276,3 +286,104 @@ class SaftExport(models.Model):
         if updated:
             self.validation, self.validation_report, self.validated_at = report.verdict, data, now
         return bool(updated)
+
+
+class SaftDeadline(models.Model):
+    """A month whose SAF-T deadline is not day 5 of the next month (the Tax Authority
+    sometimes extends it): data, edited in the admin, read by `saft.deadlines`."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    deadline = models.DateField(_("deadline"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-year", "-month"]
+        verbose_name = _("SAF-T deadline override")
+        verbose_name_plural = _("SAF-T deadline overrides")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "month"], name="saft_one_deadline_per_month"),
+            models.CheckConstraint(
+                condition=Q(month__gte=1, month__lte=12), name="saft_deadline_month_in_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period.key}: {self.deadline.isoformat()}"
+
+    @property
+    def period(self) -> Period:
+        return Period(self.year, self.month)
+
+
+def _receipt_name(submission: SaftSubmission, filename: str) -> str:
+    # Like the exports: a random folder, and the file only ever served by the checked view.
+    return (
+        f"saft/{submission.account_id}/receipts/{secrets.token_urlsafe(18)}/"
+        f"receipt_{submission.year:04d}-{submission.month:02d}.pdf"
+    )
+
+
+class SaftSubmissionQuerySet(models.QuerySet):
+    def for_period(self, period: Period) -> SaftSubmissionQuerySet:
+        return self.filter(year=period.year, month=period.month)
+
+
+class SaftSubmission(models.Model):
+    """A company's month marked as submitted to the Tax Authority, by a manager.
+
+    `export` is the dashboard's file that was submitted; empty when the month was exported
+    and submitted outside the dashboard.
+    """
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="saft_submissions")
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    submitted_on = models.DateField(_("submitted on"))
+    receipt_number = models.CharField(_("receipt number"), max_length=64, blank=True)
+    receipt_pdf = models.FileField(
+        _("receipt PDF"), upload_to=_receipt_name, max_length=255, blank=True
+    )
+    export = models.ForeignKey(
+        SaftExport,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="submissions",
+        verbose_name=_("submitted file"),
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("marked by"),
+    )
+    created_at = models.DateTimeField(_("marked at"), auto_now_add=True)
+
+    objects = SaftSubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "-month"]
+        verbose_name = _("SAF-T submission")
+        verbose_name_plural = _("SAF-T submissions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "year", "month"], name="saft_one_submission_per_month"
+            ),
+            models.CheckConstraint(
+                condition=Q(month__gte=1, month__lte=12), name="saft_submission_month_in_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.period.key} submitted {self.submitted_on.isoformat()}"
+
+    @property
+    def period(self) -> Period:
+        return Period(self.year, self.month)
+
+    @property
+    def is_outside(self) -> bool:
+        return self.export_id is None

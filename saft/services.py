@@ -244,8 +244,8 @@ def _archive(
     )
     export.refresh_from_db()
     _log(export, export.status)
-    if archived and validates_inline(export):
-        export_validate(export=export, client=client)
+    if archived:
+        _validate_now_or_as_a_job(export, client)
     return Advance(export.status, export.message, called=True)
 
 
@@ -255,14 +255,24 @@ def _archive(
 def validates_inline(export: SaftExport) -> bool:
     """Small files are validated right after archiving, inside the request that archived them.
 
-    Larger ones wait for `export_validate` to run outside a request (the `saft_validate`
-    command now; a background job once the job framework lands). Both the file's size (the
+    Larger ones are validated by a background job (`saft.jobs`; the `saft_validate`
+    command can still check any unvalidated file by hand). Both the file's size (the
     validation's time) and its number of documents (the upstream list pages, 100 documents
     a call) are bounded.
     """
     return (export.size or 0) <= settings.IXPORTAL_SAFT_VALIDATE_INLINE_BYTES and (
         export.number_of_entries or 0
     ) <= settings.IXPORTAL_SAFT_VALIDATE_INLINE_DOCUMENTS
+
+
+def _validate_now_or_as_a_job(export: SaftExport, client: InvoiceXpressClient | None) -> None:
+    """Small files are checked here and now; larger ones by a background job."""
+    if validates_inline(export):
+        export_validate(export=export, client=client)
+    else:
+        from saft.jobs import validation_start
+
+        validation_start(export)
 
 
 def export_validate(
@@ -337,8 +347,7 @@ def account_nif_confirm(*, account: Account, export: SaftExport, user) -> str:
         % {"id": export.pk, "period": export.period.key},
     )
     export.account = account
-    if validates_inline(export):
-        export_validate(export=export)
+    _validate_now_or_as_a_job(export, None)
     return NifConfirm.RECORDED
 
 

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -26,13 +27,16 @@ from invoices.htmx import (
     private_response,
     render_page_or_fragment,
 )
+from invoices.jobs.models import Job
 from invoices.models import Account, Membership, Role
 from saft import services
 from saft.deadlines import deadlines_for
-from saft.forms import SaftPeriodForm
-from saft.models import SaftExport
+from saft.forms import SaftPeriodForm, SaftSubmissionForm
+from saft.models import SaftExport, SaftSubmission
+from saft.pack import pack_download_name, pack_start
 from saft.periods import Period
 from saft.services import AdvanceState, RequestOutcome
+from saft.submissions import AlreadySubmitted, submission_record
 
 EXPORT_FINISHED = "saftExportFinished"  # client event: an export left "pending"
 
@@ -45,7 +49,9 @@ def _get_export_for_user(
     """The company (access-checked) and its export `pk`; 404 if the export is not its own."""
     account = get_account_for_user(request, account_slug, role=role)
     export = get_object_or_404(
-        SaftExport.objects.select_related("account", "requested_by"), pk=pk, account=account
+        SaftExport.objects.select_related("account", "requested_by", "validation_job"),
+        pk=pk,
+        account=account,
     )
     return account, export
 
@@ -62,9 +68,12 @@ def _rows_context(managed_ids: set[int], *, show_company: bool = False) -> dict:
 
 
 def _render_export_list(
-    request: HttpRequest, account: Account, form: SaftPeriodForm | None
+    request: HttpRequest,
+    account: Account,
+    form: SaftPeriodForm | None,
+    submission_form: SaftSubmissionForm | None = None,
 ) -> HttpResponse:
-    exports = account.saft_exports.select_related("account", "requested_by")
+    exports = account.saft_exports.select_related("account", "requested_by", "validation_job")
     page = Paginator(exports, PER_PAGE).get_page(request.GET.get("page"))
     can_request = account.role.allows(Role.MANAGER)
     context = {
@@ -72,6 +81,12 @@ def _render_export_list(
         "nav": "saft",
         "page": page,
         "form": (form or SaftPeriodForm()) if can_request else None,
+        "submission_form": (submission_form or SaftSubmissionForm(account=account))
+        if can_request
+        else None,
+        "submissions": account.saft_submissions.select_related("submitted_by", "export")[:24],
+        "packs": _recent_packs([account]),
+        "pack_form": SaftPeriodForm(prefix="pack") if can_request else None,
         "deadline": deadlines_for([account])[0],
         **_rows_context({account.pk} if can_request else set()),
     }
@@ -157,6 +172,117 @@ def export_nif_confirm(request: HttpRequest, account_slug: str, pk: int) -> Http
     return redirect("saft:export_status", account.slug, export.pk)
 
 
+@require_POST
+@login_required
+def submission_create(request: HttpRequest, account_slug: str) -> HttpResponse:
+    """A manager marks a closed month submitted to the Tax Authority (audited)."""
+    account = get_account_for_user(request, account_slug, role=Role.MANAGER)
+    form = SaftSubmissionForm(request.POST, request.FILES, account=account)
+    if not form.is_valid():
+        return _render_export_list(request, account, None, form)  # 200: htmx 2 swaps no 4xx
+    data = form.cleaned_data
+    try:
+        submission = submission_record(
+            account=account,
+            user=request.user,
+            period=data["period"],
+            submitted_on=data["submitted_on"],
+            receipt_number=data["receipt_number"],
+            receipt_pdf=data["receipt_pdf"],
+            export=data["export"],
+        )
+    except AlreadySubmitted as exc:
+        form.add_error(None, exc.message)
+        return _render_export_list(request, account, None, form)
+    messages.success(
+        request,
+        _("%(period)s is marked submitted to the Tax Authority.")
+        % {"period": submission.period.label},
+    )
+    return redirect("saft:export_list", account.slug)
+
+
+@require_GET
+@login_required
+def submission_receipt(request: HttpRequest, account_slug: str, pk: int) -> FileResponse:
+    """The Tax Authority's receipt PDF, from our storage, to members of the company."""
+    account = get_account_for_user(request, account_slug)
+    submission = get_object_or_404(SaftSubmission, pk=pk, account=account)
+    if not submission.receipt_pdf:
+        raise Http404("This submission has no receipt PDF.")
+    try:
+        handle = submission.receipt_pdf.open("rb")
+    except FileNotFoundError:
+        raise Http404("The receipt file is missing.") from None
+    name = f"SAFT-PT_receipt_{account.slug}_{submission.period.key}.pdf"
+    response = FileResponse(
+        handle, as_attachment=True, filename=name, content_type="application/pdf"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return private_response(response)
+
+
+RECENT_PACKS = 10
+
+
+def _recent_packs(accounts: list[Account]) -> list[Job]:
+    return list(
+        Job.objects.filter(account__in=accounts, kind=Job.Kind.SAFT_PACK)
+        .select_related("account", "started_by")
+        .order_by("-created_at", "-pk")[:RECENT_PACKS]
+    )
+
+
+@require_POST
+@login_required
+def pack_create(request: HttpRequest, account_slug: str) -> HttpResponse:
+    """A manager starts the accountant's pack of one month (a background job)."""
+    account = get_account_for_user(request, account_slug, role=Role.MANAGER)
+    form = SaftPeriodForm(request.POST, prefix="pack")
+    if not form.is_valid():
+        messages.error(request, _("Choose a month that has started."))
+        return redirect("saft:export_list", account.slug)
+    job = pack_start(account=account, user=request.user, period=form.period)
+    if job is None:
+        messages.error(
+            request,
+            _("%(period)s has no archived SAF-T of the whole month: request it first.")
+            % {"period": form.period.label},
+        )
+    else:
+        messages.success(
+            request,
+            _("The accountant's pack for %(period)s is being built; its progress is below.")
+            % {"period": form.period.label},
+        )
+    return redirect(f"{reverse('saft:export_list', args=[account.slug])}#saft-packs")
+
+
+@require_GET
+@login_required
+def pack_download(request: HttpRequest, account_slug: str, job_id: int) -> FileResponse:
+    """The finished pack, from our storage, to members of the company."""
+    account = get_account_for_user(request, account_slug)
+    job = get_object_or_404(
+        Job.objects.select_related("account"),
+        pk=job_id,
+        account=account,
+        kind=Job.Kind.SAFT_PACK,
+        status=Job.Status.DONE,
+    )
+    if not job.result_file:
+        raise Http404("This pack has no file.")
+    try:
+        handle = job.result_file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The pack file is missing.") from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=pack_download_name(job), content_type="application/zip"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return private_response(response)
+
+
 # ---- all my companies -------------------------------------------------------------------
 
 
@@ -178,7 +304,7 @@ def _my_accounts(request: HttpRequest) -> tuple[list[Account], set[int]]:
 def _render_overview(request: HttpRequest, form: SaftPeriodForm | None) -> HttpResponse:
     accounts, managed = _my_accounts(request)
     exports = SaftExport.objects.filter(account__in=accounts).select_related(
-        "account", "requested_by"
+        "account", "requested_by", "validation_job"
     )
     page = Paginator(exports, PER_PAGE).get_page(request.GET.get("page"))
     context = {
@@ -186,6 +312,8 @@ def _render_overview(request: HttpRequest, form: SaftPeriodForm | None) -> HttpR
         "page": page,
         "form": (form or SaftPeriodForm()) if managed else None,
         "managed_count": len(managed),
+        "pack_form": SaftPeriodForm(prefix="pack") if managed else None,
+        "packs": _recent_packs(accounts),
         **_rows_context(managed, show_company=True),
     }
     return render(request, "saft/overview.html", context)
@@ -223,13 +351,48 @@ def saft_overview_request(request: HttpRequest) -> HttpResponse:
     return redirect("saft_overview")
 
 
+@require_POST
+@login_required
+def saft_overview_pack(request: HttpRequest) -> HttpResponse:
+    """The accountant's pack of one month for every company the user manages: one job each."""
+    accounts, managed = _my_accounts(request)
+    if not managed:
+        raise PermissionDenied("You manage no company.")
+    form = SaftPeriodForm(request.POST, prefix="pack")
+    if not form.is_valid():
+        messages.error(request, _("Choose a month that has started."))
+        return redirect("saft_overview")
+    started: list[str] = []
+    without: list[str] = []
+    for account in accounts:
+        if account.pk in managed:
+            job = pack_start(account=account, user=request.user, period=form.period)
+            (started if job else without).append(account.name)
+    params = {"period": form.period.label}
+    if started:
+        messages.success(
+            request,
+            _("The accountant's pack for %(period)s is being built for %(companies)s.")
+            % {**params, "companies": ", ".join(started)},
+        )
+    if without:
+        messages.warning(
+            request,
+            _("No archived SAF-T of the whole of %(period)s for %(companies)s: request it first.")
+            % {**params, "companies": ", ".join(without)},
+        )
+    return redirect(f"{reverse('saft_overview')}#saft-packs")
+
+
 @require_GET
 @login_required
 def saft_overview_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """An export's row on the cross-company page (with its company column)."""
     accounts, managed = _my_accounts(request)
     export = get_object_or_404(
-        SaftExport.objects.select_related("account", "requested_by"), pk=pk, account__in=accounts
+        SaftExport.objects.select_related("account", "requested_by", "validation_job"),
+        pk=pk,
+        account__in=accounts,
     )
     services.export_advance(export=export)
     if not request.htmx:

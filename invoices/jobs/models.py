@@ -47,6 +47,8 @@ class JobQuerySet(models.QuerySet["Job"]):
 class Job(models.Model):
     class Kind(models.TextChoices):
         BULK_FINALIZE = "bulk_finalize", _("Finalize drafts")
+        SAFT_VALIDATE = "saft_validate", _("Validate a SAF-T")
+        SAFT_PACK = "saft_pack", _("Accountant's pack")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting for a worker")

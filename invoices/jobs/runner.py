@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 
 RUNNERS = {
     Job.Kind.BULK_FINALIZE: "invoices.lifecycle.bulk_finalize.bulk_finalize_run",
+    Job.Kind.SAFT_VALIDATE: "saft.jobs.saft_validate_run",
+    Job.Kind.SAFT_PACK: "saft.pack.saft_pack_run",
 }
 
 

@@ -1,7 +1,5 @@
 """The archived SAF-T against the documents the sandbox lists for that month, over real HTTP."""
 
-import pytest
-
 from saft.models import SaftExport
 from saft.periods import Period
 from saft.reconciliation import ListedDocument, reconcile
@@ -9,31 +7,11 @@ from saft.report import Verdict
 from saft.services import export_request
 from saft.validation import FileDocument
 from sandbox import faults
-from sandbox.models import SandboxAccount
-from sandbox.testing import SandboxApi
-from tests.saft.corpus import issue_month
 
 OCTOBER = Period(2026, 10)
 # The sandbox's own file still writes HashControl 1 with certificate 0 (issue 13 fixes it):
 # the only problem these tests tolerate in it.
 SANDBOX_OWN = {"hash_control"}
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def october(live_company, client):
-    """The corpus month issued in the live sandbox; its file is made valid there too."""
-    sandbox = live_company.sandbox
-    SandboxAccount.objects.filter(pk=sandbox.pk).update(fiscal_id="508025338")
-    sandbox.refresh_from_db()
-    live_company.documents = issue_month(SandboxApi(client, sandbox))
-    live_company.account.nif = "508025338"
-    live_company.account.save()
-    return live_company
 
 
 def _archive(world) -> SaftExport:
@@ -113,15 +91,3 @@ def test_reconcile_compares_counts_totals_and_numbers_per_type():
     assert (row.upstream.count, row.upstream.gross) == (3, "13.53")
     assert rec.missing_in_file == ("FT A/3",) and rec.missing_upstream == ()
     assert not rec.matches
-
-
-def test_a_month_with_more_documents_than_the_inline_limit_waits_for_saft_validate(october, settings):  # fmt: skip
-    from django.core.management import call_command
-
-    settings.IXPORTAL_SAFT_VALIDATE_INLINE_DOCUMENTS = 3  # the month has 4
-    export = export_request(account=october.account, user=october.manager, period=OCTOBER).export
-    export.refresh_from_db()
-    assert export.is_ready and not export.is_validated and not export.is_submittable
-    call_command("saft_validate")
-    export.refresh_from_db()
-    assert export.is_validated and export.report.reconciliation.matches

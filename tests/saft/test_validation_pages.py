@@ -76,7 +76,7 @@ def test_an_invalid_file_does_not_make_the_month_done(client, with_nif, base):
     client.force_login(with_nif.viewer)
     with time_machine.travel(at_lisbon(2026, 11, 20), tick=False):
         overview = client.get("/saft/").content.decode()
-    assert 'data-deadline="done"' not in overview
+    assert 'data-deadline="submitted"' not in overview and 'data-file-state="ready"' not in overview
     assert "data-deadline-invalid" in overview and "Overdue by 15 days" in overview
 
 

@@ -236,13 +236,16 @@ def test_the_deadline_counts_down_to_day_5_in_lisbon(client, cast):
     assert "SAF-T for June 2026" in badge and "Overdue by 1 day" in badge
 
 
-def test_a_ready_export_of_the_whole_month_makes_it_done(client, cast):
+def test_a_ready_export_is_ready_but_not_submitted_so_the_month_can_still_be_overdue(client, cast):  # fmt: skip
     client.force_login(cast.viewer)
     ready_export(cast.account, requested_at=at_lisbon(2026, 11, 2))
     with time_machine.travel(at_lisbon(2026, 11, 20), tick=False):
-        assert 'data-deadline="done"' in _deadline_badge(client)
+        badge = _deadline_badge(client)
         page = client.get("/saft/").content.decode()
-    assert 'id="deadline-acme"' in page and "Done" in page
+    assert 'data-file-state="ready"' in badge and "Overdue by 15 days" in badge
+    assert 'data-deadline="submitted"' not in badge
+    acme = page[page.index('id="deadline-acme"') :][:1500]
+    assert 'data-file-state="ready"' in acme and 'data-deadline="overdue"' in acme
 
 
 def test_an_export_made_before_the_month_ended_does_not_count(client, cast):
@@ -261,10 +264,12 @@ def test_the_overview_lists_each_companys_deadline(client, cast):
         page = client.get("/saft/").content.decode()
     acme = page[page.index('id="deadline-acme"') :][:1500]
     globex = page[page.index('id="deadline-globex"') :][:1500]
-    assert "Done" in acme
+    assert 'data-file-state="ready"' in acme and "Overdue by 2 days" in acme
+    assert 'data-file-state="not_requested"' in globex
     assert "Overdue by 2 days" in globex and 'class="overdue"' in page
-    # A viewer of globex gets no request button for it; the manager of acme has nothing to do.
+    # A viewer of globex gets no request button for it; acme's file is there: no request.
     assert "/c/globex/saft/request/" not in globex
+    assert "/c/acme/saft/request/" not in acme and "#saft-submissions" in acme
 
 
 # ---- the state changes hold under races ------------------------------------------------------

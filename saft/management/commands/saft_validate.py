@@ -1,7 +1,8 @@
 """Validate the archived SAF-T files nobody has validated yet (those too large to check inline).
 
-Until the background-job framework lands, run it from cron beside `saft_poll`. `--export ID`
-validates (again) one export, whatever its current result.
+Large files are validated by background jobs (`saft.jobs`) and the periodic job catches up
+any file left unchecked; this command checks by hand, inline. `--export ID` validates
+(again) one export, whatever its current result.
 """
 
 import logging
