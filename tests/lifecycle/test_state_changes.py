@@ -289,7 +289,7 @@ def test_a_date_earlier_than_the_series_last_is_refused_in_the_header(manager, l
     assert entry.outcome == AuditEntry.Outcome.FAILED and "earlier than" in entry.detail
 
 
-@pytest.mark.parametrize("mode", ["422_a", "422_b", "422_c", "422_d"])
+@pytest.mark.parametrize("mode", ["422_a", "422_b", "422_c", "422_d", "422_xml"])
 def test_every_422_body_is_shown_in_the_header(manager, live_company, mode):
     draft = create_draft(live_company)
     faults.inject("acme", mode, path_prefix=f"invoices/{draft.id}/change-state")
@@ -301,6 +301,15 @@ def test_every_422_body_is_shown_in_the_header(manager, live_company, mode):
     )
     assert "InvoiceXpress refused the request" in html and said in html
     assert sandbox_doc(draft.id).status == "draft"
+
+
+def test_a_422_with_an_html_page_is_a_refusal_with_its_status(manager, live_company):
+    draft = create_draft(live_company)
+    faults.inject("acme", "422_html", path_prefix=f"invoices/{draft.id}/change-state")
+    html = finalize(manager, draft, **HTMX).content.decode()
+    assert "InvoiceXpress refused the request (HTTP 422)" in html
+    assert 'data-level="danger"' in html and 'id="check-again"' not in html
+    assert last_audit("document.finalize").outcome == AuditEntry.Outcome.FAILED
 
 
 def test_a_refusal_without_javascript_comes_back_as_a_message(manager, live_company):
