@@ -8,7 +8,7 @@ PORT ?= 8000
 DEMO_ENV := DEBUG=true IXPORTAL_SANDBOX=true IXPORTAL_SANDBOX_URL=http://$(HOST):$(PORT)/sandbox/
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint format bench chromium venv clean
+.PHONY: demo test lint format bench fuzz loadtest chromium venv clean
 
 venv: $(STAMP)
 
@@ -48,6 +48,12 @@ format: venv
 
 bench: venv
 	$(PY) bench/run.py
+
+# The property tests with 5,000 examples per form and per page's query string (the suite
+# runs 300: hypothesis profile "ci"). FUZZ_ARGS narrows it, e.g. FUZZ_ARGS="-k create".
+FUZZ_ARGS ?=
+fuzz: venv
+	HYPOTHESIS_PROFILE=fuzz $(VENV)/bin/pytest -n 2 -p no:randomly -q tests/fuzz $(FUZZ_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles var db.sqlite3
