@@ -49,6 +49,10 @@ format: venv
 bench: venv
 	$(PY) bench/run.py
 
+# The documents-list fragment under gunicorn at saturation and at ~40 req/s (bench/loadtest.py).
+loadtest: venv
+	$(PY) bench/loadtest.py
+
 # The property tests with 5,000 examples per form and per page's query string (the suite
 # runs 300: hypothesis profile "ci"). FUZZ_ARGS narrows it, e.g. FUZZ_ARGS="-k create".
 FUZZ_ARGS ?=
