@@ -33,6 +33,7 @@ import http.client
 import json
 import os
 import queue
+import runpy
 import statistics
 import subprocess
 import sys
@@ -226,13 +227,15 @@ def measured(run, dashboard: subprocess.Popen, sandbox: subprocess.Popen):
     dash_pids, sandbox_pids = family(dashboard), family(sandbox)
     busy0, total0 = cpu_times()
     dash0, sand0 = process_cpu_seconds(dash_pids), process_cpu_seconds(sandbox_pids)
+    own0 = sum(os.times()[:2])
     began = time.monotonic()
     tally = run()
     elapsed = time.monotonic() - began
     busy1, total1 = cpu_times()
     dash1, sand1 = process_cpu_seconds(dash_pids), process_cpu_seconds(sandbox_pids)
     busy_pct = 100.0 * (busy1 - busy0) / max(total1 - total0, 1)
-    return tally, elapsed, busy_pct, dash1 - dash0, sand1 - sand0
+    client = sum(os.times()[:2]) - own0
+    return tally, elapsed, busy_pct, dash1 - dash0, sand1 - sand0, client
 
 
 # ---- the run ----------------------------------------------------------------------------------
@@ -310,7 +313,8 @@ def main() -> int:
             f"(b) realistic: {RATE:.0f} req/s offered for {REALISTIC_SECONDS:.0f} s ...", flush=True
         )
         real = measured(lambda: open_loop(target, RATE, REALISTIC_SECONDS), dashboard, sandbox)
-        report(sat, real, os.cpu_count() or 1)
+        threads = runpy.run_path(str(config)).get("threads", 1)
+        report(sat, real, os.cpu_count() or 1, in_flight=workers * int(threads))
         return 0
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
@@ -329,8 +333,8 @@ def _goal(ok: bool) -> str:
     return "met" if ok else "NOT met"
 
 
-def report(sat, real, cores: int) -> None:
-    tally, elapsed, busy, dash_cpu, sandbox_cpu = sat
+def report(sat, real, cores: int, *, in_flight: int) -> None:
+    tally, elapsed, busy, dash_cpu, sandbox_cpu, client_cpu = sat
     done = tally.ok + tally.errors
     per_s = tally.ok / elapsed
     dash_ms = 1000 * dash_cpu / max(done, 1)
@@ -359,7 +363,17 @@ def report(sat, real, cores: int) -> None:
         f"  dashboard CPU / request  {dash_ms:8.2f} ms  (goal <= {GOAL_DASHBOARD_CPU_MS:.0f} ms: {_goal(dash_ms <= GOAL_DASHBOARD_CPU_MS)})"
     )
     print(f"  sandbox CPU / request    {sandbox_ms:8.2f} ms")
-    tally, elapsed, busy, dash_cpu, sandbox_cpu = real
+    print(f"  load client CPU / request {1000 * client_cpu / max(done, 1):7.2f} ms")
+    # What limits it: the config admits in_flight requests per (latency + own CPU); the CPU
+    # the dashboard, the stand-in and the client got admits the observed rate.
+    config_bound = in_flight / (LATENCY_MS / 1000 + dash_ms / 1000)
+    print(
+        f"  config bound             {config_bound:8.1f} req/s  ({in_flight} threads / ({LATENCY_MS} ms + dashboard CPU))"
+    )
+    print(
+        f"  CPU share we got         {ours * cores / 100:8.2f} cores, / {dash_ms + sandbox_ms + 1000 * client_cpu / max(done, 1):.1f} ms per request in all"
+    )
+    tally, elapsed, busy, dash_cpu, sandbox_cpu, client_cpu = real
     done = tally.ok + tally.errors
     print()
     print(f"(b) realistic, {RATE:.0f} req/s offered open-loop, {elapsed:.1f} s")
