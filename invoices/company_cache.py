@@ -45,6 +45,12 @@ def _cached(account: Account, what: str, ttl: int, load: Callable[[], T], refres
     return value
 
 
+def peek_sequences(account: Account) -> list[Sequence] | None:
+    """The cached series, or None: never asks InvoiceXpress (for a write's request, which
+    must not spend its time on a read the service may be too slow to answer)."""
+    return cache.get(_key(account, "sequences"))
+
+
 def forget_sequences(account: Account) -> None:
     cache.delete(_key(account, "sequences"))
 

@@ -41,6 +41,9 @@ if not IXPORTAL_ENCRYPTION_KEYS:
 # Upstream (InvoiceXpress) HTTP timeouts, seconds.
 IXPORTAL_CONNECT_TIMEOUT = env.float("IXPORTAL_CONNECT_TIMEOUT", default=3.05)
 IXPORTAL_READ_TIMEOUT = env.float("IXPORTAL_READ_TIMEOUT", default=20.0)
+# A write (POST/PUT) makes one attempt bounded by this many seconds in all; past it the
+# outcome is unknown and the page offers to check, then retry safely (never a resend).
+IXPORTAL_WRITE_DEADLINE = env.float("IXPORTAL_WRITE_DEADLINE", default=10.0)
 # GET retries on 429 / 5xx / network errors: attempts after the first, and the first delay.
 IXPORTAL_GET_RETRIES = env.int("IXPORTAL_GET_RETRIES", default=2)
 IXPORTAL_RETRY_BACKOFF = env.float("IXPORTAL_RETRY_BACKOFF", default=0.5)
