@@ -192,12 +192,20 @@ def _sequence_action(
             done=button.done,
         )
         notice = Notice(result.level, result.message, in_progress=result.in_progress)
-    return _notice_response(request, account, notice)
+    return _notice_response(request, account, notice, after=result)
 
 
-def _notice_response(request: HtmxHttpRequest, account: Account, notice: Notice) -> HttpResponse:
+def _notice_response(
+    request: HtmxHttpRequest,
+    account: Account,
+    notice: Notice,
+    *,
+    after: WriteResult | None = None,
+) -> HttpResponse:
+    """The list with `notice` (htmx), or a redirect to it with the notice as a message.
+    `after`: the write just made (an unanswered one means not reading the list again)."""
     if request.htmx:
-        context = _table_context(account, notice=notice, after=result)
+        context = _table_context(account, notice=notice, after=after)
         return private_response(render(request, "invoices/sequences/_table.html", context))
     messages.add_message(request, _MESSAGE_LEVELS[notice.level], notice.text)
     return redirect("invoices:sequence_list", account.slug)
