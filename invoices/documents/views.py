@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import (
     Http404,
     HttpRequest,
@@ -34,6 +35,7 @@ from invoices.access import get_account_for_user
 from invoices.create.lines import UNIT_CHOICES
 from invoices.documents import csv_export as document_csv
 from invoices.documents.forms import DocumentFilterForm
+from invoices.documents.totals import filtered_totals
 from invoices.exemptions import exemption_meaning
 from invoices.invoicexpress.document_types import DOCUMENT_TYPES, GETTABLE_TYPE_PATHS, document_type
 from invoices.invoicexpress.errors import InvoiceXpressError, NotFound
@@ -153,6 +155,41 @@ def document_list(request: HttpRequest, account_slug: str) -> HttpResponse:
     else:
         response = render(request, "invoices/documents/document_list.html", context)
     return _private(response)
+
+
+TOTALS_TTL = 60  # seconds: the totals of one filter set, shared by every worker
+
+
+@require_GET
+@login_required
+def document_totals(request: HttpRequest, account_slug: str) -> HttpResponse:
+    """The sums of the whole filtered set, loaded after the table (it walks every page)."""
+    account = get_account_for_user(request, account_slug)
+    form = DocumentFilterForm(request.GET)
+    query = form.canonical_query()
+    for key in ("page", "per_page"):
+        query.pop(key, None)
+    context: dict[str, Any] = {"account": account, "nav": "documents", "form": form}
+    if form.is_valid():
+        today = timezone.localdate()
+        key = f"ixportal:account:{account.pk}:totals:{today.isoformat()}:{query.urlencode()}"
+        found = cache.get(key)
+        if found is None:
+            try:
+                found = filtered_totals(account.client(), form.upstream_filters(today))
+            except InvoiceXpressError as exc:
+                context["error"] = exc
+            else:
+                cache.set(key, found, TOTALS_TTL)
+        context["result"] = found
+    list_url = reverse("invoices:document_list", args=[account.slug])
+    context["list_url"] = f"{list_url}?{query.urlencode()}" if query else list_url
+    template = (
+        "invoices/documents/_totals.html"
+        if _wants_fragment(request)
+        else "invoices/documents/document_totals.html"
+    )
+    return _private(render(request, template, context))
 
 
 @require_GET
