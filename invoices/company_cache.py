@@ -28,11 +28,12 @@ def get_taxes(account: Account, *, refresh: bool = False) -> list[Tax]:
     return taxes
 
 
-def get_sequences(account: Account, *, refresh: bool = False) -> list[Sequence]:
+def get_sequences(account: Account, *, refresh: bool = False, client=None) -> list[Sequence]:
+    """`client`: one with other timeouts (the cockpit's fan-out caps them)."""
     key = _key(account, "sequences")
     sequences = None if refresh else cache.get(key)
     if sequences is None:
-        sequences = account.client().list_sequences()
+        sequences = (client or account.client()).list_sequences()
         cache.set(key, sequences, SEQUENCES_TTL)
     return sequences
 

@@ -7,7 +7,8 @@ app_name = "invoices"
 COMPANY = "c/<slug:account_slug>/"
 # A URL leads to its package in one hop: /c/<company>/<prefix>/... -> invoices/<feature>/urls.py.
 urlpatterns = [
-    path("", views.home, name="home"),
+    # The cockpit is the home page: every company of the user at once.
+    path("", include("invoices.cockpit.urls")),
     path(COMPANY, views.company_home, name="company_home"),
     path(f"{COMPANY}documents/new/", include("invoices.create.urls")),
     # The list, the CSV and a document's page; a document's actions and PDF live in lifecycle.
