@@ -9,6 +9,7 @@ COMPANY = "c/<slug:account_slug>/"
 urlpatterns = [
     # The cockpit is the home page: every company of the user at once.
     path("", include("invoices.cockpit.urls")),
+    path("search/", include("invoices.search.urls")),
     path(COMPANY, views.company_home, name="company_home"),
     path(f"{COMPANY}documents/new/", include("invoices.create.urls")),
     # The list, the CSV and a document's page; a document's actions and PDF live in lifecycle.

@@ -107,7 +107,7 @@ class PtDateField(forms.DateField):
     default_validators = [plausible_year]
 
 
-def _split_document_number(text: str, chosen: list[str]) -> tuple[str, list[str]]:
+def split_document_number(text: str, chosen: list[str]) -> tuple[str, list[str]]:
     """("FT 2026/33", []) -> ("2026/33", ["Invoice", "VatMossInvoice"]).
 
     Types the user chose narrow the code's types further. When none of them carries that
@@ -216,7 +216,7 @@ class DocumentFilterForm(forms.Form):
                 )
         if cleaned.get("overdue"):
             # The types a number search ("NC 2026/1") narrows to count as chosen types.
-            _text, types = _split_document_number(
+            _text, types = split_document_number(
                 cleaned.get("text") or "", list(cleaned.get("type") or ())
             )
             statuses = cleaned.get("status") or ()
@@ -244,7 +244,7 @@ class DocumentFilterForm(forms.Form):
         """The filter keywords of `InvoiceXpressClient.list_documents` (no page, no per_page)."""
         data = self.cleaned_data
         archived, non_archived = Archive.PARAMS[data.get("archived") or Archive.ANY]
-        text, types = _split_document_number(data.get("text") or "", list(data.get("type") or ()))
+        text, types = split_document_number(data.get("text") or "", list(data.get("type") or ()))
         statuses = list(data.get("status") or ())
         due_date_to = data.get("due_date_to")
         if data.get("overdue"):
