@@ -25,7 +25,10 @@ SAME_KIND: dict[str, tuple[str, Role]] = {
     },
     "invoices:audit_list": ("invoices:audit_list", Role.MANAGER),
     "invoices:document_create": ("invoices:document_create", Role.CLERK),
-    "invoices:receivables_company": ("invoices:receivables_company", Role.VIEWER),
+    **{
+        f"invoices:{name}": ("invoices:receivables_company", Role.VIEWER)
+        for name in ("receivables_company", "receivables_statement", "receivables_statement_csv")
+    },
 }
 
 

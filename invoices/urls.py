@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from invoices import views
+from invoices.receivables import urls as receivables_urls
 from invoices.sequences import views as sequence_views
 
 app_name = "invoices"
@@ -17,6 +18,8 @@ urlpatterns = [
     path(f"{COMPANY}documents/", include("invoices.lifecycle.urls")),
     path(f"{COMPANY}sequences/", include("invoices.sequences.urls")),
     path(f"{COMPANY}audit/", include("invoices.audit.urls")),
+    path(f"{COMPANY}receivables/", include("invoices.receivables.urls")),
     # Across the user's companies (Account.objects.for_user).
     path("sequences/", sequence_views.sequence_overview, name="sequence_overview"),
+    path("receivables/", include(receivables_urls.overview_patterns)),
 ]

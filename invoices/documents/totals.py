@@ -71,12 +71,16 @@ class FilteredTotals:
 def walk_documents(
     client: InvoiceXpressClient, filters: Mapping[str, Any], *, max_pages: int
 ) -> tuple[list[Document], int]:
-    """Every document the filters match, up to `max_pages` pages; and how many match."""
+    """Every document the filters match, up to `max_pages` pages; and how many match.
+
+    A document created while walking shifts the pages by one: never count one twice.
+    """
     first = client.list_documents(**filters, page=1, per_page=PAGE_SIZE)
-    documents = list(first.documents)
+    found = {doc.id: doc for doc in first.documents}
     for number in range(2, min(first.total_pages, max_pages) + 1):
-        documents += client.list_documents(**filters, page=number, per_page=PAGE_SIZE).documents
-    return documents, first.total_entries
+        page = client.list_documents(**filters, page=number, per_page=PAGE_SIZE)
+        found.update((doc.id, doc) for doc in page.documents)
+    return list(found.values()), first.total_entries
 
 
 def filtered_totals(

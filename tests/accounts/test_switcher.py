@@ -27,6 +27,7 @@ def switcher_links(response) -> dict[str, str]:
     [
         ("/c/acme/sequences/", "/c/globex/sequences/"),
         ("/c/acme/saft/", "/c/globex/saft/"),
+        ("/c/acme/receivables/", "/c/globex/receivables/"),
         ("/c/acme/documents/", "/c/globex/documents/"),
         ("/c/acme/documents/invoices/12/", "/c/globex/documents/"),  # a document: the list
         ("/c/acme/audit/", "/c/globex/documents/"),  # a viewer there: no audit log
