@@ -1,9 +1,11 @@
-"""Seed the benchmark database: one sandbox account with documents, wired into the dashboard.
+"""Seed the benchmark database: sandbox accounts with documents, wired into the dashboard.
 
 Run by bench/run.py in a subprocess, with the benchmark's environment (a throwaway SQLite
 file under /tmp); prints one JSON line: the API key, the company slug and a document to open.
+The first company ("bench") is the one whose list page is measured; the cockpit is measured
+over it and the others ("bench2", ...), seeded alike.
 
-    python bench/seed.py <sandbox base url> <latency ms> <documents>
+    python bench/seed.py <sandbox base url> <latency ms> <documents> [<companies>]
 """
 
 from __future__ import annotations
@@ -38,10 +40,20 @@ USERNAME = "bench"
 PASSWORD = "bench-password-not-secret"
 
 
-def seed(base_url: str, latency_ms: int, count: int) -> dict:
+def seed(base_url: str, latency_ms: int, count: int, companies: int = 1) -> dict:
+    user = get_user_model().objects.create_user(USERNAME, password=PASSWORD)
+    first = {}
+    for n in range(1, companies + 1):
+        slug = SLUG if n == 1 else f"{SLUG}{n}"
+        seeded = seed_company(base_url, latency_ms, count, slug, user)
+        first = first or seeded
+    return {**first, "companies": companies}
+
+
+def seed_company(base_url: str, latency_ms: int, count: int, slug: str, user) -> dict:
     with transaction.atomic():
         sandbox = SandboxAccount.objects.create(
-            account_name=SLUG, company_name="Benchmark, Lda.", latency_ms=latency_ms
+            account_name=slug, company_name=f"Benchmark {slug}, Lda.", latency_ms=latency_ms
         )
         clients = SandboxClient.objects.bulk_create(
             SandboxClient(
@@ -93,17 +105,16 @@ def seed(base_url: str, latency_ms: int, count: int) -> dict:
             for position in (1, 2)
         )
         account = Account.objects.create(
-            name="Benchmark, Lda.",
-            slug=SLUG,
-            account_name=SLUG,
+            name=f"Benchmark {slug}, Lda.",
+            slug=slug,
+            account_name=slug,
             api_key=sandbox.api_key,
-            base_url=f"{base_url.rstrip('/')}/{SLUG}",
+            base_url=f"{base_url.rstrip('/')}/{slug}",
         )
-        user = get_user_model().objects.create_user(USERNAME, password=PASSWORD)
         Membership.objects.create(user=user, account=account, role=Role.VIEWER)
     return {
         "api_key": sandbox.api_key,
-        "slug": SLUG,
+        "slug": slug,
         "username": USERNAME,
         "password": PASSWORD,
         "document_id": documents[-1].pk,
@@ -111,4 +122,5 @@ def seed(base_url: str, latency_ms: int, count: int) -> dict:
 
 
 if __name__ == "__main__":
-    print(json.dumps(seed(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))))
+    companies = int(sys.argv[4]) if len(sys.argv) > 4 else 1
+    print(json.dumps(seed(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), companies)))

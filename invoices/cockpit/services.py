@@ -31,6 +31,7 @@ ERROR_TTL = 60  # a failure is asked again after a minute, or at once with Refre
 ZERO = Decimal("0")
 OPEN_STATUSES = ("draft", *UNPAID_STATUSES)
 MONTH_STATUSES = ("final", "sent", "settled")
+PAGES_AT_ONCE = 4  # a company's further pages, asked together (within its upstream budget)
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ def read_open(account: Account, timeout: float) -> tuple[list[Document], int]:
         capped_client(account, timeout),
         {"statuses": list(OPEN_STATUSES)},
         max_pages=_max_pages(),
+        parallel=PAGES_AT_ONCE,
     )
 
 
@@ -82,7 +84,9 @@ def read_month_settled(
     account: Account, today: dt.date, timeout: float
 ) -> tuple[list[Document], int]:
     filters = {"statuses": ["settled"], "date_from": month_start(today), "date_to": today}
-    return walk_documents(capped_client(account, timeout), filters, max_pages=_max_pages())
+    return walk_documents(
+        capped_client(account, timeout), filters, max_pages=_max_pages(), parallel=PAGES_AT_ONCE
+    )
 
 
 def read_nd_series(account: Account, timeout: float) -> tuple[str, ...]:
