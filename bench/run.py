@@ -388,7 +388,7 @@ def bench_cockpit(browser: requests.Session, dashboard: str, list_page, log: Pat
     cached_ratio = median["cockpit, from cache"] / median["full list page (1 company)"]
     print(f"cockpit cached / list page   {cached_ratio:10.3f}")
     print(
-        f"upstream calls per computed cockpit: {per_view:.1f} ({per_view / COMPANIES:.1f} per company); from cache: 0"
+        f"upstream calls per computed cockpit: {per_view:.1f} ({per_view / COMPANIES:.1f} per company); from cache: {per_cached_view:.1f}"
     )
 
 

@@ -7,6 +7,7 @@ every upstream failure ends on the page as a message, never a 500.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
 from html import escape
 from typing import Any
@@ -172,7 +173,9 @@ def document_totals(request: HttpRequest, account_slug: str) -> HttpResponse:
     context: dict[str, Any] = {"account": account, "nav": "documents", "form": form}
     if form.is_valid():
         today = timezone.localdate()
-        key = f"ixportal:account:{account.pk}:totals:{today.isoformat()}:{query.urlencode()}"
+        # Hashed: typed search text could make a key too long for some cache backends.
+        digest = hashlib.sha256(query.urlencode().encode()).hexdigest()[:32]
+        key = f"ixportal:account:{account.pk}:totals:{today.isoformat()}:{digest}"
         found = cache.get(key)
         if found is None:
             try:

@@ -36,7 +36,7 @@ def render(statement: Statement) -> str:
         writer.writerow(
             [
                 format_date(doc.date) if doc.date else "",
-                doc.display_number,
+                safe_text(doc.display_number),
                 str(doc.type.label),
                 format_date(doc.due_date) if doc.due_date else "",
                 decimal_comma(move.debit) if move.debit else "",
