@@ -14,7 +14,8 @@ import threading
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from functools import partial
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -159,14 +160,14 @@ class _Collector:
         failed = [o for o in (self.parts[p] for p in self.PARTS) if not o.ok]
         if failed:
             return CompanyResult(self.account.pk, None, failed[0].error, now)
-        (open_docs, open_total) = self.parts["open"].value
-        (settled_docs, settled_total) = self.parts["settled"].value
+        open_docs, open_total = self.parts["open"].value or ([], 0)
+        settled_docs, settled_total = self.parts["settled"].value or ([], 0)
         figures = company_figures(
             open_docs,
             open_total,
             settled_docs,
             settled_total,
-            self.parts["series"].value,
+            self.parts["series"].value or (),
             self.today,
         )
         return CompanyResult(self.account.pk, figures, "", now)
@@ -186,13 +187,13 @@ def compute_results(
     for collector in collectors.values():
         account = collector.account
         calls += [
-            ((account.pk, "open"), lambda a=account: read_open(a, timeout)),
-            ((account.pk, "settled"), lambda a=account: read_month_settled(a, today, timeout)),
-            ((account.pk, "series"), lambda a=account: read_nd_series(a, timeout)),
+            ((account.pk, "open"), partial(read_open, account, timeout)),
+            ((account.pk, "settled"), partial(read_month_settled, account, today, timeout)),
+            ((account.pk, "series"), partial(read_nd_series, account, timeout)),
         ]
 
     def done(key: Hashable, outcome: Outcome[Any]) -> None:
-        account_id, part = key  # type: ignore[misc]
+        account_id, part = cast(tuple[int, str], key)
         collectors[account_id].add(part, outcome)
 
     outcomes = fan_out(calls, on_done=done, timeout=timeout)
@@ -204,7 +205,11 @@ def compute_results(
             continue
         # Late: its calls time out right after (their read timeout is the wait), and that
         # error is what the cache keeps for a minute: the next page does not wait again.
-        late = next(o for (aid, _p), o in outcomes.items() if aid == account_id and o.late)
+        late = next(
+            o
+            for key, o in outcomes.items()
+            if cast(tuple[int, str], key)[0] == account_id and o.late
+        )
         results[account_id] = CompanyResult(account_id, None, late.error, now, late=True)
     return results
 

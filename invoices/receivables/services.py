@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -225,7 +226,7 @@ def company_receivables(account: Account, today: dt.date) -> CompanyReceivables:
 def receivables_across(accounts: Sequence[Account], today: dt.date) -> list[CompanyReceivables]:
     """Every company at once (the fan-out); a failing or late one carries its error."""
     calls: list[tuple[Hashable, Callable[[], CompanyReceivables]]] = [
-        (account.pk, lambda a=account: company_receivables(a, today)) for account in accounts
+        (account.pk, partial(company_receivables, account, today)) for account in accounts
     ]
     outcomes: dict[Hashable, Outcome[CompanyReceivables]] = fan_out(calls)
     found = []

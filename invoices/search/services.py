@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from invoices import company_cache
@@ -128,7 +129,7 @@ def search_companies(accounts: Sequence[Account], typed: str) -> tuple[Query, li
     """Every company at once; a company that fails or is late shows its own error."""
     query = interpret(typed)
     calls: list[tuple[Hashable, Callable[[], list[Document]]]] = [
-        (account.pk, lambda a=account: search_company(a, query)) for account in accounts
+        (account.pk, partial(search_company, account, query)) for account in accounts
     ]
     outcomes: dict[Hashable, Outcome[list[Document]]] = fan_out(calls)
     hits = []
