@@ -1,8 +1,10 @@
 """The cockpit: what needs attention in every company, one row each and a total.
 
-Per company, three upstream reads run at once in the fan-out pool (invoices/fanout.py):
-the unpaid and draft documents (every page, bounded), this month's settled documents, and
-the series (from the shared company cache). Each company's figures are kept in the shared
+Per company, four upstream reads run at once in the fan-out pool (invoices/fanout.py):
+the unpaid receivables (every page, bounded), the number of drafts (one row asked: the
+count comes with the pagination), this month's issued documents (every page, bounded), and
+the series (from the shared company cache). Never "every final document": receipts and
+credit notes stay final forever, so that read would grow with the company's whole history. Each company's figures are kept in the shared
 cache with the time they were read; a company that fails or is late keeps its own error and
 never holds or hides the others. SAF-T state comes from this database, never upstream.
 """
@@ -30,7 +32,6 @@ from invoices.models import Account
 
 ERROR_TTL = 60  # a failure is asked again after a minute, or at once with Refresh
 ZERO = Decimal("0")
-OPEN_STATUSES = ("draft", *UNPAID_STATUSES)
 MONTH_STATUSES = ("final", "sent", "settled")
 PAGES_AT_ONCE = 4  # a company's further pages, asked together (within its upstream budget)
 
@@ -73,18 +74,20 @@ def _max_pages() -> int:
 
 
 def read_open(account: Account, timeout: float) -> tuple[list[Document], int]:
+    filters = {"types": list(RECEIVABLE_TYPES), "statuses": list(UNPAID_STATUSES)}
     return walk_documents(
-        capped_client(account, timeout),
-        {"statuses": list(OPEN_STATUSES)},
-        max_pages=_max_pages(),
-        parallel=PAGES_AT_ONCE,
+        capped_client(account, timeout), filters, max_pages=_max_pages(), parallel=PAGES_AT_ONCE
     )
 
 
-def read_month_settled(
-    account: Account, today: dt.date, timeout: float
-) -> tuple[list[Document], int]:
-    filters = {"statuses": ["settled"], "date_from": month_start(today), "date_to": today}
+def read_drafts(account: Account, timeout: float) -> int:
+    return (
+        capped_client(account, timeout).list_documents(statuses=["draft"], per_page=1).total_entries
+    )
+
+
+def read_month(account: Account, today: dt.date, timeout: float) -> tuple[list[Document], int]:
+    filters = {"statuses": list(MONTH_STATUSES), "date_from": month_start(today), "date_to": today}
     return walk_documents(
         capped_client(account, timeout), filters, max_pages=_max_pages(), parallel=PAGES_AT_ONCE
     )
@@ -101,8 +104,9 @@ def read_nd_series(account: Account, timeout: float) -> tuple[str, ...]:
 def company_figures(
     open_docs: Sequence[Document],
     open_total: int,
-    settled_docs: Sequence[Document],
-    settled_total: int,
+    month_docs: Sequence[Document],
+    month_total: int,
+    drafts: int,
     nd_series: tuple[str, ...],
     today: dt.date,
 ) -> CompanyFigures:
@@ -113,7 +117,7 @@ def company_figures(
     overdue = [d for d in receivables if d.is_overdue(today)]
     issued_this_month = [
         d
-        for d in (*open_docs, *settled_docs)
+        for d in month_docs
         if d.status in MONTH_STATUSES and d.date is not None and start <= d.date <= today
     ]
     return CompanyFigures(
@@ -124,10 +128,10 @@ def company_figures(
         ),
         open_count=len(receivables),
         open_amount=sum((d.total for d in receivables), ZERO),
-        drafts=sum(1 for d in open_docs if d.status == "draft"),
+        drafts=drafts,
         month=Totals.of(issued_this_month),
         nd_series=nd_series,
-        complete=len(open_docs) >= open_total and len(settled_docs) >= settled_total,
+        complete=len(open_docs) >= open_total and len(month_docs) >= month_total,
     )
 
 
@@ -135,9 +139,9 @@ def company_figures(
 
 
 class _Collector:
-    """Gathers one company's three reads as they end (in pool threads) and caches the row."""
+    """Gathers one company's four reads as they end (in pool threads) and caches the row."""
 
-    PARTS = ("open", "settled", "series")
+    PARTS = ("open", "drafts", "month", "series")
 
     def __init__(self, account: Account, today: dt.date) -> None:
         self.account = account
@@ -161,12 +165,13 @@ class _Collector:
         if failed:
             return CompanyResult(self.account.pk, None, failed[0].error, now)
         open_docs, open_total = self.parts["open"].value or ([], 0)
-        settled_docs, settled_total = self.parts["settled"].value or ([], 0)
+        month_docs, month_total = self.parts["month"].value or ([], 0)
         figures = company_figures(
             open_docs,
             open_total,
-            settled_docs,
-            settled_total,
+            month_docs,
+            month_total,
+            self.parts["drafts"].value or 0,
             self.parts["series"].value or (),
             self.today,
         )
@@ -188,7 +193,8 @@ def compute_results(
         account = collector.account
         calls += [
             ((account.pk, "open"), partial(read_open, account, timeout)),
-            ((account.pk, "settled"), partial(read_month_settled, account, today, timeout)),
+            ((account.pk, "drafts"), partial(read_drafts, account, timeout)),
+            ((account.pk, "month"), partial(read_month, account, today, timeout)),
             ((account.pk, "series"), partial(read_nd_series, account, timeout)),
         ]
 

@@ -8,6 +8,7 @@ import time
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from invoices.cockpit.services import refresh_cockpit
 from invoices.templatetags.ix import pt_money
@@ -171,3 +172,20 @@ def test_the_refresh_button_needs_post_and_login(client, ten_companies):
     assert client.get("/cockpit/refresh/").status_code in (302, 405)
     client.force_login(ten_companies.boss)
     assert client.get("/cockpit/refresh/").status_code == 405
+
+
+def test_what_the_cockpit_asks_invoicexpress(client, live_company, upstream):
+    """Never 'every final document': receipts and credit notes stay final forever."""
+    today = timezone.localdate()
+    client.force_login(live_company.viewer)
+
+    client.get("/")
+
+    lists = [call for call in upstream if call.path.endswith("/invoices.json")]
+    by_status = {tuple(call.values("status[]")): call for call in lists}
+    unpaid = by_status[("final", "sent")]
+    assert unpaid.values("type[]") == ["Invoice", "VatMossInvoice", "DebitNote"]
+    assert by_status[("draft",)].value("per_page") == "1"  # the count is in the pagination
+    month = by_status[("final", "sent", "settled")]
+    assert month.value("date[from]") == today.replace(day=1).strftime("%d/%m/%Y")
+    assert len(lists) == 3
