@@ -42,12 +42,12 @@ PASSWORD = "bench-password-not-secret"
 
 def seed(base_url: str, latency_ms: int, count: int, companies: int = 1) -> dict:
     user = get_user_model().objects.create_user(USERNAME, password=PASSWORD)
-    first = {}
+    every = []
     for n in range(1, companies + 1):
         slug = SLUG if n == 1 else f"{SLUG}{n}"
-        seeded = seed_company(base_url, latency_ms, count, slug, user)
-        first = first or seeded
-    return {**first, "companies": companies}
+        every.append(seed_company(base_url, latency_ms, count, slug, user))
+    keys = {seeded["slug"]: seeded["api_key"] for seeded in every}
+    return {**every[0], "companies": companies, "api_keys": keys}
 
 
 def seed_company(base_url: str, latency_ms: int, count: int, slug: str, user) -> dict:
