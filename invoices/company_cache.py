@@ -28,10 +28,15 @@ def get_taxes(account: Account, *, refresh: bool = False) -> list[Tax]:
     return _cached(account, "taxes", TAXES_TTL, lambda: account.client().list_taxes(), refresh)
 
 
-def get_sequences(account: Account, *, refresh: bool = False) -> list[Sequence]:
-    """The company's series; raises the client's typed errors when upstream fails."""
+def get_sequences(account: Account, *, refresh: bool = False, client=None) -> list[Sequence]:
+    """The company's series; raises the client's typed errors when upstream fails.
+    `client`: one with other timeouts (the cockpit's fan-out caps them)."""
     return _cached(
-        account, "sequences", SEQUENCES_TTL, lambda: account.client().list_sequences(), refresh
+        account,
+        "sequences",
+        SEQUENCES_TTL,
+        lambda: (client or account.client()).list_sequences(),
+        refresh,
     )
 
 

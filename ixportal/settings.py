@@ -137,6 +137,15 @@ TASKS = {
     }
 }
 
+# Document list totals walk the filtered set 100 documents a page, at most this many pages.
+IXPORTAL_TOTALS_MAX_PAGES = env.int("IXPORTAL_TOTALS_MAX_PAGES", default=20)
+# Cockpit and search across companies: a fan-out of upstream calls in a bounded thread pool;
+# a company that has not answered in IXPORTAL_FANOUT_TIMEOUT seconds shows its own error.
+IXPORTAL_FANOUT_WORKERS = env.int("IXPORTAL_FANOUT_WORKERS", default=16)
+IXPORTAL_FANOUT_TIMEOUT = env.float("IXPORTAL_FANOUT_TIMEOUT", default=8.0)
+# How long cockpit figures are kept in the shared cache (a failure: a minute).
+IXPORTAL_COCKPIT_TTL = env.int("IXPORTAL_COCKPIT_TTL", default=10 * 60)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

@@ -124,3 +124,23 @@ def _hypothesis_profiles() -> None:
 
 
 _hypothesis_profiles()
+
+
+@pytest.fixture
+def two_live_companies(live_company):
+    """acme (live_company) and beta, both on the sandbox; the acme manager belongs to both."""
+    from sandbox.models import SandboxAccount
+
+    world = live_company
+    world.beta_sandbox = SandboxAccount.objects.create(
+        account_name="beta", api_key="beta-key", company_name="Beta, Lda."
+    )
+    world.beta = Account.objects.create(
+        name="Beta, Lda.",
+        slug="beta",
+        account_name="beta",
+        api_key="beta-key",
+        base_url=f"{world.live_server.url}/sandbox/beta",
+    )
+    Membership.objects.create(user=world.manager, account=world.beta, role=Role.VIEWER)
+    return world
