@@ -1,6 +1,6 @@
 """The cockpit: what needs attention in every company, one row each and a total.
 
-Per company, four upstream reads run at once in the fan-out pool (invoices/fanout.py):
+Per company, four upstream reads run at once in the fan-out pool (invoices/cockpit/fanout.py):
 the unpaid receivables (every page, bounded), the number of drafts (one row asked: the
 count comes with the pagination), this month's issued documents (every page, bounded), and
 the series (from the shared company cache). Never "every final document": receipts and
@@ -24,9 +24,9 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from invoices import company_cache
+from invoices.cockpit.fanout import Outcome, capped_client, fan_out, fanout_timeout
 from invoices.documents.forms import RECEIVABLE_TYPES, UNPAID_STATUSES
 from invoices.documents.totals import Totals, walk_documents
-from invoices.fanout import Outcome, capped_client, fan_out, fanout_timeout
 from invoices.invoicexpress.records import Document
 from invoices.models import Account
 

@@ -12,9 +12,9 @@ from django import forms
 from django.utils import timezone
 
 from invoices import countries
+from invoices.create.credits import CreditPosition
 from invoices.create.forms import CREATABLE_TYPES, DocumentForm, RawEntry
 from invoices.create.lines import ITEM_DEFAULTS, default_tax_name
-from invoices.credits import CreditPosition
 from invoices.formatting import UNIT_LABELS
 from invoices.forms import plain_decimal
 from invoices.invoicexpress.records import Client, Document, Tax, format_date

@@ -31,7 +31,7 @@ from django.views.decorators.http import require_GET
 from django_htmx.http import push_url
 
 from invoices.access import get_account_for_user
-from invoices.credits import credit_position
+from invoices.create.credits import credit_position
 from invoices.documents import csv_export as document_csv
 from invoices.documents.forms import DocumentFilterForm
 from invoices.documents.totals import filtered_totals

@@ -20,9 +20,9 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from invoices.cockpit.fanout import Outcome, capped_client, fan_out
 from invoices.documents.forms import RECEIVABLE_TYPES, UNPAID_STATUSES
 from invoices.documents.totals import walk_documents
-from invoices.fanout import Outcome, capped_client, fan_out
 from invoices.invoicexpress.records import Document
 from invoices.models import Account
 

@@ -19,9 +19,9 @@ from functools import partial
 from typing import Any
 
 from invoices import company_cache
+from invoices.cockpit.fanout import Outcome, capped_client, fan_out
 from invoices.create.services import client_search
 from invoices.documents.forms import TYPE_NAMES, split_document_number
-from invoices.fanout import Outcome, capped_client, fan_out
 from invoices.invoicexpress.document_types import DOCUMENT_TYPES
 from invoices.invoicexpress.records import Document
 from invoices.models import Account

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from invoices.fanout import fan_out
+from invoices.cockpit.fanout import fan_out
 from invoices.invoicexpress.errors import ServerError
 
 
