@@ -151,7 +151,10 @@ def raw_from_document(
         {
             "token": str(token),
             "doc_type": doc_type,
+            # The document it corrects, by id (its number is not in this answer); never
+            # the document's own number, which header_from_document puts there for a note.
             "owner_invoice_id": str(document.owner_invoice_id or ""),
+            "owner_number": "",
             "observations": document.observations,
         }
     )
