@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from invoices.cockpit.services import refresh_cockpit
-from invoices.templatetags.ix import pt_money
+from invoices.formatting import pt_money
 from sandbox import faults
 from sandbox.models import NOT_REGISTERED, SandboxDocument, SandboxSequenceCounter
 

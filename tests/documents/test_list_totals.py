@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import time_machine
 
-from invoices.templatetags.ix import pt_money
+from invoices.formatting import pt_money
 from tests.documents.helpers import make_document, numbers_in
 
 URL = "/c/acme/documents/"

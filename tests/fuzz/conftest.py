@@ -8,6 +8,7 @@ import uuid
 from types import SimpleNamespace
 
 import pytest
+from django.utils import timezone
 
 from invoices.invoicexpress.client import shared_session
 from saft.models import SaftExport
@@ -66,7 +67,15 @@ def world(db, client):
         submission = uuid.uuid4()
         sent = client.post(
             "/c/acme/documents/new/",
-            form_data(token=str(submission), sequence=sequence_id, client_country="Portugal"),
+            # Dated today: the world's finalized invoices are, and an earlier draft would
+            # (rightly) be held back with a date warning.
+            form_data(
+                token=str(submission),
+                sequence=sequence_id,
+                client_country="Portugal",
+                date=f"{timezone.localdate():%d/%m/%Y}",
+                due_date=f"{timezone.localdate():%d/%m/%Y}",
+            ),
         )
         assert sent.status_code == 302, "the valid base form must create a document"
         yield World(

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from invoices.templatetags.ix import pt_money
+from invoices.formatting import pt_money
 from sandbox import faults
 from tests.documents.helpers import make_document
 

@@ -186,7 +186,9 @@ def test_under_an_upstream_timeout_creating_waits_once_for_the_write_deadline(li
     settings.IXPORTAL_WRITE_DEADLINE = 0.5
     faults.inject("acme", "timeout", count=None, path_prefix="sequences", timeout_seconds=2)
     started = time.monotonic()
-    response = live.client.post(CREATE, {"serie": "T"}, headers=HTMX if htmx else {})
+    response = live.client.post(
+        CREATE, {"serie": "T", "confirm_registration": "on"}, headers=HTMX if htmx else {}
+    )
     elapsed = time.monotonic() - started
     html = response.content.decode()
     assert response.status_code == 200
@@ -212,7 +214,9 @@ def test_under_an_upstream_timeout_creating_waits_once_for_the_write_deadline(li
 )
 def test_a_422_in_xml_or_html_is_a_refusal_not_an_unknown_outcome(live, mode, says):
     faults.inject("acme", mode, count=1, path_prefix="sequences.json")
-    html = live.client.post(CREATE, {"serie": "X"}, headers=HTMX).content.decode()
+    html = live.client.post(
+        CREATE, {"confirm_registration": "on", "serie": "X"}, headers=HTMX
+    ).content.decode()
     assert says in html
     assert "Refresh the list to see whether" not in html
     assert only_audit_entry("sequence.create").outcome == "failed"
