@@ -8,7 +8,7 @@ PORT ?= 8000
 DEMO_ENV := DEBUG=true IXPORTAL_SANDBOX=true IXPORTAL_SANDBOX_URL=http://$(HOST):$(PORT)/sandbox/
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-totals-http lint format bench chromium venv clean smoke
+.PHONY: demo test test-totals-http lint format bench fuzz loadtest chromium venv clean smoke
 
 venv: $(STAMP)
 
@@ -66,6 +66,16 @@ smoke: venv
 bench: venv
 	$(PY) bench/saft_validation.py
 	$(PY) bench/run.py
+
+# The documents-list fragment under gunicorn at saturation and at ~40 req/s (bench/loadtest.py).
+loadtest: venv
+	$(PY) bench/loadtest.py
+
+# The property tests with 5,000 examples per form and per page's query string (the suite
+# runs 300: hypothesis profile "ci"). FUZZ_ARGS narrows it, e.g. FUZZ_ARGS="-k create".
+FUZZ_ARGS ?=
+fuzz: venv
+	HYPOTHESIS_PROFILE=fuzz $(VENV)/bin/pytest -n 2 -p no:randomly -q tests/fuzz $(FUZZ_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles var db.sqlite3

@@ -1,9 +1,11 @@
-"""Seed the benchmark database: one sandbox account with documents, wired into the dashboard.
+"""Seed the benchmark database: sandbox accounts with documents, wired into the dashboard.
 
 Run by bench/run.py in a subprocess, with the benchmark's environment (a throwaway SQLite
 file under /tmp); prints one JSON line: the API key, the company slug and a document to open.
+The first company ("bench") is the one whose list page is measured; the cockpit is measured
+over it and the others ("bench2", ...), seeded alike.
 
-    python bench/seed.py <sandbox base url> <latency ms> <documents> [<company slug>]
+    python bench/seed.py <sandbox base url> <latency ms> <documents> [<companies> | <company slug>]
 """
 
 from __future__ import annotations
@@ -38,10 +40,26 @@ USERNAME = "bench"
 PASSWORD = "bench-password-not-secret"
 
 
-def seed(base_url: str, latency_ms: int, count: int, slug: str = SLUG) -> dict:
+def seed(
+    base_url: str, latency_ms: int, count: int, companies: int = 1, first_slug: str = SLUG
+) -> dict:
+    """`companies` companies of `count` documents each, the first named `first_slug`; the
+    bench user (created once, whichever run comes first) is a member of every one."""
+    user = get_user_model().objects.filter(username=USERNAME).first()
+    if user is None:
+        user = get_user_model().objects.create_user(USERNAME, password=PASSWORD)
+    every = []
+    for n in range(1, companies + 1):
+        slug = first_slug if n == 1 else f"{first_slug}{n}"
+        every.append(seed_company(base_url, latency_ms, count, slug, user))
+    keys = {seeded["slug"]: seeded["api_key"] for seeded in every}
+    return {**every[0], "companies": companies, "api_keys": keys}
+
+
+def seed_company(base_url: str, latency_ms: int, count: int, slug: str, user) -> dict:
     with transaction.atomic():
         sandbox = SandboxAccount.objects.create(
-            account_name=slug, company_name="Benchmark, Lda.", latency_ms=latency_ms
+            account_name=slug, company_name=f"Benchmark {slug}, Lda.", latency_ms=latency_ms
         )
         clients = SandboxClient.objects.bulk_create(
             SandboxClient(
@@ -93,15 +111,12 @@ def seed(base_url: str, latency_ms: int, count: int, slug: str = SLUG) -> dict:
             for position in (1, 2)
         )
         account = Account.objects.create(
-            name="Benchmark, Lda.",
+            name=f"Benchmark {slug}, Lda.",
             slug=slug,
             account_name=slug,
             api_key=sandbox.api_key,
             base_url=f"{base_url.rstrip('/')}/{slug}",
         )
-        user = get_user_model().objects.filter(username=USERNAME).first()
-        if user is None:
-            user = get_user_model().objects.create_user(USERNAME, password=PASSWORD)
         Membership.objects.create(user=user, account=account, role=Role.VIEWER)
     return {
         "api_key": sandbox.api_key,
@@ -113,4 +128,8 @@ def seed(base_url: str, latency_ms: int, count: int, slug: str = SLUG) -> dict:
 
 
 if __name__ == "__main__":
-    print(json.dumps(seed(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), *sys.argv[4:5])))
+    extra = sys.argv[4] if len(sys.argv) > 4 else "1"
+    if extra.isdigit():  # how many companies
+        print(json.dumps(seed(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(extra))))
+    else:  # one company with this slug
+        print(json.dumps(seed(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), 1, extra)))

@@ -28,10 +28,15 @@ def get_taxes(account: Account, *, refresh: bool = False) -> list[Tax]:
     return _cached(account, "taxes", TAXES_TTL, lambda: account.client().list_taxes(), refresh)
 
 
-def get_sequences(account: Account, *, refresh: bool = False) -> list[Sequence]:
-    """The company's series; raises the client's typed errors when upstream fails."""
+def get_sequences(account: Account, *, refresh: bool = False, client=None) -> list[Sequence]:
+    """The company's series; raises the client's typed errors when upstream fails.
+    `client`: one with other timeouts (the cockpit's fan-out caps them)."""
     return _cached(
-        account, "sequences", SEQUENCES_TTL, lambda: account.client().list_sequences(), refresh
+        account,
+        "sequences",
+        SEQUENCES_TTL,
+        lambda: (client or account.client()).list_sequences(),
+        refresh,
     )
 
 
@@ -43,6 +48,12 @@ def _cached(account: Account, what: str, ttl: int, load: Callable[[], T], refres
         value = load()
         cache.set(key, value, ttl)
     return value
+
+
+def peek_sequences(account: Account) -> list[Sequence] | None:
+    """The cached series, or None: never asks InvoiceXpress (for a write's request, which
+    must not spend its time on a read the service may be too slow to answer)."""
+    return cache.get(_key(account, "sequences"))
 
 
 def forget_sequences(account: Account) -> None:

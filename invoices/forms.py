@@ -99,7 +99,31 @@ class PtDateField(forms.DateField):
         return parsed
 
 
-class LooseDecimalField(forms.DecimalField):
+# Beyond this many digits either side of the point a number is a typo or an attack, and
+# Decimal arithmetic on it (quantize, the totals) would raise instead of refusing politely.
+MAX_DECIMAL_EXPONENT = 30
+
+
+class FiniteDecimalField(forms.DecimalField):
+    """A DecimalField that refuses NaN, sNaN and Infinity (any sign, any case) in to_python.
+
+    Django refuses them only in validate(), after to_python returned them, and
+    `Field.has_changed()` compares the to_python value with the initial one: comparing a
+    `Decimal("sNaN")` raises InvalidOperation, a 500 on a formset row. Refusing them here
+    keeps every later step (has_changed, min/max validators, totals) on finite numbers.
+    Every decimal field of a form in invoices/ and saft/ is one of these (tests/fuzz checks).
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is not None and (
+            not value.is_finite() or abs(value.adjusted()) > MAX_DECIMAL_EXPONENT
+        ):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return value
+
+
+class LooseDecimalField(FiniteDecimalField):
     """A DecimalField that also takes the Portuguese way of typing numbers.
 
     "10,5" and "1.234,56" (comma decimals, dot thousands) as well as "10.5". Without a comma

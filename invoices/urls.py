@@ -1,13 +1,16 @@
 from django.urls import include, path
 
 from invoices import views
+from invoices.receivables import urls as receivables_urls
 from invoices.sequences import views as sequence_views
 
 app_name = "invoices"
 COMPANY = "c/<slug:account_slug>/"
 # A URL leads to its package in one hop: /c/<company>/<prefix>/... -> invoices/<feature>/urls.py.
 urlpatterns = [
-    path("", views.home, name="home"),
+    # The cockpit is the home page: every company of the user at once.
+    path("", include("invoices.cockpit.urls")),
+    path("search/", include("invoices.search.urls")),
     path(COMPANY, views.company_home, name="company_home"),
     path(f"{COMPANY}documents/new/", include("invoices.create.urls")),
     # The list, the CSV and a document's page; a document's actions and PDF live in lifecycle.
@@ -22,6 +25,8 @@ urlpatterns = [
     path(COMPANY, include("invoices.families.urls")),
     path(f"{COMPANY}audit/", include("invoices.audit.urls")),
     path(f"{COMPANY}jobs/", include("invoices.jobs.urls")),
+    path(f"{COMPANY}receivables/", include("invoices.receivables.urls")),
     # Across the user's companies (Account.objects.for_user).
     path("sequences/", sequence_views.sequence_overview, name="sequence_overview"),
+    path("receivables/", include(receivables_urls.overview_patterns)),
 ]

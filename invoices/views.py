@@ -5,21 +5,6 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
 
 from invoices.access import get_account_for_user
-from invoices.models import Membership, Role
-
-
-@require_GET
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    memberships = Membership.objects.filter(
-        user=request.user, account__is_active=True
-    ).select_related("account")
-    companies = []
-    for membership in memberships:
-        company = membership.account
-        company.role_label = Role(membership.role).label
-        companies.append(company)
-    return render(request, "invoices/home.html", {"companies": companies})
 
 
 @require_GET

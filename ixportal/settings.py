@@ -41,6 +41,9 @@ if not IXPORTAL_ENCRYPTION_KEYS:
 # Upstream (InvoiceXpress) HTTP timeouts, seconds.
 IXPORTAL_CONNECT_TIMEOUT = env.float("IXPORTAL_CONNECT_TIMEOUT", default=3.05)
 IXPORTAL_READ_TIMEOUT = env.float("IXPORTAL_READ_TIMEOUT", default=20.0)
+# A write (POST/PUT) makes one attempt bounded by this many seconds in all; past it the
+# outcome is unknown and the page offers to check, then retry safely (never a resend).
+IXPORTAL_WRITE_DEADLINE = env.float("IXPORTAL_WRITE_DEADLINE", default=10.0)
 # GET retries on 429 / 5xx / network errors: attempts after the first, and the first delay.
 IXPORTAL_GET_RETRIES = env.int("IXPORTAL_GET_RETRIES", default=2)
 IXPORTAL_RETRY_BACKOFF = env.float("IXPORTAL_RETRY_BACKOFF", default=0.5)
@@ -133,6 +136,15 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Document list totals walk the filtered set 100 documents a page, at most this many pages.
+IXPORTAL_TOTALS_MAX_PAGES = env.int("IXPORTAL_TOTALS_MAX_PAGES", default=20)
+# Cockpit and search across companies: a fan-out of upstream calls in a bounded thread pool;
+# a company that has not answered in IXPORTAL_FANOUT_TIMEOUT seconds shows its own error.
+IXPORTAL_FANOUT_WORKERS = env.int("IXPORTAL_FANOUT_WORKERS", default=16)
+IXPORTAL_FANOUT_TIMEOUT = env.float("IXPORTAL_FANOUT_TIMEOUT", default=8.0)
+# How long cockpit figures are kept in the shared cache (a failure: a minute).
+IXPORTAL_COCKPIT_TTL = env.int("IXPORTAL_COCKPIT_TTL", default=10 * 60)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -35,7 +35,14 @@ TRANSPORT_MODES = frozenset(
 )
 # Modes that refuse writes (POST/PUT) with one of the service's 422 body shapes.
 REJECT_MODES = frozenset(
-    {FaultMode.REJECT_A, FaultMode.REJECT_B, FaultMode.REJECT_C, FaultMode.REJECT_D}
+    {
+        FaultMode.REJECT_A,
+        FaultMode.REJECT_B,
+        FaultMode.REJECT_C,
+        FaultMode.REJECT_D,
+        FaultMode.REJECT_XML,
+        FaultMode.REJECT_HTML,
+    }
 )
 WRITE_METHODS = frozenset({"POST", "PUT"})
 
@@ -47,6 +54,13 @@ REJECT_BODIES = {
     FaultMode.REJECT_D: [["name", "não está disponível."]],
 }
 
+# The XML API's error shape (the service's XML endpoints, and a JSON request that reached
+# one): the same message, as <errors><error>..</error></errors>.
+REJECT_XML_BODY = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<errors>\n'
+    f"  <error>{REJECT_MESSAGE}</error>\n</errors>\n"
+)
+_XML = "application/xml; charset=utf-8"
 _HTML = "text/html; charset=utf-8"
 _NGINX_PAGE = (
     "<html>\r\n<head><title>{code} {reason}</title></head>\r\n<body>\r\n"
@@ -141,6 +155,11 @@ def fault_response(mode: str) -> HttpResponse:
     """The canned answer for a mode that replaces the view's answer."""
     if mode in REJECT_BODIES:
         return json_response(REJECT_BODIES[mode], status=422)
+    if mode == FaultMode.REJECT_XML:
+        return HttpResponse(REJECT_XML_BODY, status=422, content_type=_XML)
+    if mode == FaultMode.REJECT_HTML:
+        page = _NGINX_PAGE.format(code=422, reason="Unprocessable Entity")
+        return HttpResponse(page, status=422, content_type=_HTML)
     if mode == FaultMode.TOO_MANY_REQUESTS:
         return HttpResponse("Retry later\n", status=429, content_type="text/plain")
     if mode == FaultMode.SERVER_ERROR:

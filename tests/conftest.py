@@ -96,3 +96,51 @@ def fast_failures(settings):
     settings.IXPORTAL_GET_RETRIES = 0
     settings.IXPORTAL_READ_TIMEOUT = 0.5
     settings.IXPORTAL_CONNECT_TIMEOUT = 0.5
+
+
+# ---- hypothesis profiles (the property tests in tests/fuzz) ---------------------------------
+# "ci" (the default): 300 examples per form, bounded for every run of the suite.
+# "fuzz": 5,000 per form, for `make fuzz`. deadline=None: a request's time varies with the
+# machine's load, and speed is measured by the benchmarks, never asserted here.
+def _hypothesis_profiles() -> None:
+    import os
+
+    from hypothesis import HealthCheck, settings
+
+    common = {
+        "deadline": None,
+        "print_blob": True,
+        # The world (database rows, the logged-in client) is built once per test and shared
+        # by its examples on purpose: building it per example would cost more than the fuzz.
+        "suppress_health_check": [
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+        ],
+    }
+    settings.register_profile("ci", max_examples=300, **common)
+    settings.register_profile("fuzz", max_examples=5000, **common)
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+_hypothesis_profiles()
+
+
+@pytest.fixture
+def two_live_companies(live_company):
+    """acme (live_company) and beta, both on the sandbox; the acme manager belongs to both."""
+    from sandbox.models import SandboxAccount
+
+    world = live_company
+    world.beta_sandbox = SandboxAccount.objects.create(
+        account_name="beta", api_key="beta-key", company_name="Beta, Lda."
+    )
+    world.beta = Account.objects.create(
+        name="Beta, Lda.",
+        slug="beta",
+        account_name="beta",
+        api_key="beta-key",
+        base_url=f"{world.live_server.url}/sandbox/beta",
+    )
+    Membership.objects.create(user=world.manager, account=world.beta, role=Role.VIEWER)
+    return world

@@ -1,6 +1,6 @@
 """How much a credit note may take back: never more than remains of the invoice it corrects.
 
-What remains (`invoices.credits.CreditPosition`) is the invoice less its issued credit notes.
+What remains (`invoices.create.credits.CreditPosition`) is the invoice less its issued credit notes.
 The same rule, with the same figures, is the service's (the sandbox refuses it too).
 """
 
@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
+from invoices.create.credits import CreditPosition, item_key, rounding_allowance
 from invoices.create.forms import CREDIT_NOTE
-from invoices.credits import CreditPosition, item_key, rounding_allowance
 from invoices.formatting import pt_money, pt_number
 
 if TYPE_CHECKING:

@@ -12,9 +12,9 @@ from django import forms
 from django.utils import timezone
 
 from invoices import countries
+from invoices.create.credits import CreditPosition
 from invoices.create.forms import CREATABLE_TYPES, DocumentForm, RawEntry
 from invoices.create.lines import ITEM_DEFAULTS, default_tax_name
-from invoices.credits import CreditPosition
 from invoices.formatting import UNIT_LABELS
 from invoices.forms import plain_decimal
 from invoices.invoicexpress.records import Client, Document, Tax, format_date
@@ -151,7 +151,10 @@ def raw_from_document(
         {
             "token": str(token),
             "doc_type": doc_type,
+            # The document it corrects, by id (its number is not in this answer); never
+            # the document's own number, which header_from_document puts there for a note.
             "owner_invoice_id": str(document.owner_invoice_id or ""),
+            "owner_number": "",
             "observations": document.observations,
         }
     )

@@ -21,8 +21,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from invoices.credits import CreditPosition, credit_position
-from invoices.draft_dates import draft_date_problem
+from invoices.create.credits import CreditPosition, credit_position
 from invoices.formatting import status_label
 from invoices.invoicexpress.document_types import NUMBER_RE, document_type
 from invoices.invoicexpress.errors import (
@@ -34,6 +33,7 @@ from invoices.invoicexpress.errors import (
     Unreachable,
 )
 from invoices.invoicexpress.records import Client, Document, to_date, to_decimal
+from invoices.lifecycle.draft_dates import draft_date_problem
 from invoices.models import Account, AuditEntry
 from invoices.models.submissions import Submission
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from invoices.formatting import status_label
@@ -18,7 +20,7 @@ from invoices.invoicexpress.document_types import (
     document_type,
 )
 
-PER_PAGE_CHOICES = (10, 20, 30, 50)
+PER_PAGE_CHOICES = (10, 20, 30, 50, 100)  # 100: the largest page InvoiceXpress serves
 DEFAULT_PER_PAGE = 30
 MAX_PAGE = 100_000  # far beyond any real account; keeps a typed ?page= from overflowing
 
@@ -40,10 +42,16 @@ TYPES_BY_CODE: dict[str, tuple[str, ...]] = {
     code: tuple(name for name in TYPE_NAMES if document_type(name).code == code)
     for code in dict.fromkeys(kind.code for kind in DOCUMENT_TYPES)
 }
-# A number as the list shows it: "FT 2026/33", "ft A/28". InvoiceXpress's text search
+# A number as the list shows it: "FT 2026/33", "ft A/28", or typed without the space
+# ("FT2026/33"). InvoiceXpress's text search
 # only matches "2026/33", so the code becomes a type filter. The rest must hold a digit,
 # so a client search such as "NC Software" stays a plain text search.
 _NUMBER_RE = NUMBER_RE
+# The "overdue" filter in the service's terms: an issued, unpaid receivable past its due date
+# (records.Document.is_overdue). The list endpoint has no "overdue" parameter, so it becomes
+# these types, these statuses and "due before today".
+RECEIVABLE_TYPES = tuple(name for name in TYPE_NAMES if document_type(name).receivable)
+UNPAID_STATUSES = ("final", "sent")
 
 
 class Archive:
@@ -66,7 +74,7 @@ class Archive:
     }
 
 
-def _split_document_number(text: str, chosen: list[str]) -> tuple[str, list[str]]:
+def split_document_number(text: str, chosen: list[str]) -> tuple[str, list[str]]:
     """("FT 2026/33", []) -> ("2026/33", ["Invoice", "VatMossInvoice"]).
 
     Types the user chose narrow the code's types further. When none of them carries that
@@ -132,6 +140,7 @@ class DocumentFilterForm(forms.Form):
         label=_("Archive"), required=False, choices=Archive.CHOICES, initial=Archive.ANY
     )
     reference = forms.CharField(label=_("Reference"), required=False, max_length=100, strip=True)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     per_page = forms.TypedChoiceField(
         label=_("Per page"),
         required=False,
@@ -172,6 +181,22 @@ class DocumentFilterForm(forms.Form):
                     _("“%(to)s” must not be before “%(from)s”.")
                     % {"to": self.fields[end].label, "from": self.fields[start].label},
                 )
+        if cleaned.get("overdue"):
+            # The types a number search ("NC 2026/1") narrows to count as chosen types.
+            _text, types = split_document_number(
+                cleaned.get("text") or "", list(cleaned.get("type") or ())
+            )
+            statuses = cleaned.get("status") or ()
+            if types and not set(types) & set(RECEIVABLE_TYPES):
+                self.add_error(
+                    "overdue",
+                    _("Only invoices and debit notes can be overdue: add one of those types."),
+                )
+            elif statuses and not set(statuses) & set(UNPAID_STATUSES):
+                self.add_error(
+                    "overdue",
+                    _("Only final or sent documents can be overdue: add one of those statuses."),
+                )
         return cleaned
 
     @property
@@ -182,19 +207,27 @@ class DocumentFilterForm(forms.Form):
     def page_size(self) -> int:
         return self.cleaned_data.get("per_page") or DEFAULT_PER_PAGE
 
-    def upstream_filters(self) -> dict[str, Any]:
+    def upstream_filters(self, today: dt.date | None = None) -> dict[str, Any]:
         """The filter keywords of `InvoiceXpressClient.list_documents` (no page, no per_page)."""
         data = self.cleaned_data
         archived, non_archived = Archive.PARAMS[data.get("archived") or Archive.ANY]
-        text, types = _split_document_number(data.get("text") or "", list(data.get("type") or ()))
+        text, types = split_document_number(data.get("text") or "", list(data.get("type") or ()))
+        statuses = list(data.get("status") or ())
+        due_date_to = data.get("due_date_to")
+        if data.get("overdue"):
+            # clean() made sure the chosen types and statuses leave something.
+            types = [name for name in types or RECEIVABLE_TYPES if name in RECEIVABLE_TYPES]
+            statuses = [s for s in statuses or UNPAID_STATUSES if s in UNPAID_STATUSES]
+            yesterday = (today or timezone.localdate()) - dt.timedelta(days=1)
+            due_date_to = min(due_date_to, yesterday) if due_date_to else yesterday
         return {
             "text": text,
             "types": types,
-            "statuses": list(data.get("status") or ()),
+            "statuses": statuses,
             "date_from": data.get("date_from"),
             "date_to": data.get("date_to"),
             "due_date_from": data.get("due_date_from"),
-            "due_date_to": data.get("due_date_to"),
+            "due_date_to": due_date_to,
             "total_before_taxes_from": data.get("total_from"),
             "total_before_taxes_to": data.get("total_to"),
             "archived": archived,
@@ -206,7 +239,7 @@ class DocumentFilterForm(forms.Form):
     def has_filters(self) -> bool:
         """True when anything narrows the list (page size and page do not)."""
         return any(
-            value not in (None, "", [], ())
+            value not in (None, "", [], (), False)
             for name, value in self.cleaned_data.items()
             if name not in ("per_page", "page")
         )

@@ -7,12 +7,14 @@ every upstream failure ends on the page as a message, never a 500.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import uuid
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import (
     Http404,
     HttpRequest,
@@ -29,9 +31,10 @@ from django.views.decorators.http import require_GET
 from django_htmx.http import push_url
 
 from invoices.access import get_account_for_user
-from invoices.credits import credit_position
+from invoices.create.credits import credit_position
 from invoices.documents import csv_export as document_csv
 from invoices.documents.forms import DocumentFilterForm
+from invoices.documents.totals import filtered_totals
 from invoices.exemptions import exemption_meaning
 from invoices.formatting import unit_label
 from invoices.htmx import (
@@ -108,6 +111,43 @@ def document_list(request: HtmxHttpRequest, account_slug: str) -> HttpResponse:
         # The address bar gets the clean URL (no empty fields), so it is worth bookmarking.
         push_url(response, here)
     return response
+
+
+TOTALS_TTL = 60  # seconds: the totals of one filter set, shared by every worker
+
+
+@require_GET
+@login_required
+def document_totals(request: HtmxHttpRequest, account_slug: str) -> HttpResponse:
+    """The sums of the whole filtered set, loaded after the table (it walks every page)."""
+    account = get_account_for_user(request, account_slug)
+    form = DocumentFilterForm(request.GET)
+    query = form.canonical_query()
+    for key in ("page", "per_page"):
+        query.pop(key, None)
+    context: dict[str, Any] = {"account": account, "nav": "documents", "form": form}
+    if form.is_valid():
+        today = timezone.localdate()
+        # Hashed: typed search text could make a key too long for some cache backends.
+        digest = hashlib.sha256(query.urlencode().encode()).hexdigest()[:32]
+        key = f"ixportal:account:{account.pk}:totals:{today.isoformat()}:{digest}"
+        found = cache.get(key)
+        if found is None:
+            try:
+                found = filtered_totals(account.client(), form.upstream_filters(today))
+            except InvoiceXpressError as exc:
+                context["error"] = exc
+            else:
+                cache.set(key, found, TOTALS_TTL)
+        context["result"] = found
+    list_url = reverse("invoices:document_list", args=[account.slug])
+    context["list_url"] = f"{list_url}?{query.urlencode()}" if query else list_url
+    return render_page_or_fragment(
+        request,
+        page="invoices/documents/document_totals.html",
+        fragment="invoices/documents/_totals.html",
+        context=context,
+    )
 
 
 @require_GET

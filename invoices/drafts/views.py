@@ -17,8 +17,8 @@ from django_htmx.http import HttpResponseClientRedirect
 from invoices.access import get_account_for_user
 from invoices.create.forms import CREATABLE_TYPES, DocumentEntry, RawEntry
 from invoices.create.lines import default_tax_name
+from invoices.create.page import company_lists, pick_client, render_entry
 from invoices.create.prefill import raw_from_document
-from invoices.create.views import company_lists, pick_client, render_entry
 from invoices.drafts import services
 from invoices.invoicexpress.document_types import GETTABLE_TYPE_PATHS, document_type
 from invoices.invoicexpress.errors import InvoiceXpressError, NotFound

@@ -20,9 +20,11 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 import requests
+import urllib3
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
+from urllib3.exceptions import ReadTimeoutError
 
 from invoices.invoicexpress.document_types import FAMILIES, document_type
 from invoices.invoicexpress.errors import (
@@ -127,6 +129,7 @@ class InvoiceXpressClient:
         timeout: tuple[float, float] | None = None,
         retries: int | None = None,
         backoff: float | None = None,
+        write_deadline: float | None = None,
         session: requests.Session | None = None,
         label: str = "",
     ) -> None:
@@ -138,6 +141,9 @@ class InvoiceXpressClient:
         )
         self.retries = settings.IXPORTAL_GET_RETRIES if retries is None else retries
         self.backoff = settings.IXPORTAL_RETRY_BACKOFF if backoff is None else backoff
+        self.write_deadline = (
+            settings.IXPORTAL_WRITE_DEADLINE if write_deadline is None else write_deadline
+        )
         self.session = session or shared_session()
         self.label = label or self.base_url
         # The account's identity for the shared budget: its base URL names the
@@ -167,18 +173,21 @@ class InvoiceXpressClient:
         """Send one request (retrying where safe) and return the answer, or raise typed.
 
         GETs retry 429, 5xx and connection failures with bounded exponential backoff (not a
-        read timeout: the service is slow, not gone). Writes
-        retry only 429, which the service answers before doing anything; a write that
-        failed or timed out is never resent blindly.
+        read timeout: the service is slow, not gone). A write (POST, PUT) makes one attempt
+        bounded by `write_deadline` seconds in all (connecting, waiting, reading the body);
+        past it, it is a timeout, whose outcome the caller reports as unknown ("check, then
+        retry safely"). A write is resent only after a 429, which the service answers before
+        doing anything, and only while the deadline leaves time for it.
         """
         query = list(params.items()) if isinstance(params, Mapping) else list(params or [])
         query.append(("api_key", self._api_key))
         url = f"{self.base_url}/{path.lstrip('/')}"
         is_read = method == "GET"
+        deadline = None if is_read else time.monotonic() + self.write_deadline
         attempt = 0
         while True:
             try:
-                answer = self._send(method, url, query, body)
+                answer = self._send(method, url, query, body, deadline)
             except Unreachable as exc:
                 # A read timeout is not retried: the service is slow, not gone, and three
                 # 20-second waits would hold the page for a minute.
@@ -188,6 +197,9 @@ class InvoiceXpressClient:
                     continue
                 raise
             retryable = answer.status == 429 or (is_read and answer.status >= 500)
+            if retryable and deadline is not None:
+                # Another try must fit before the deadline, pause included.
+                retryable = time.monotonic() + self._delay(attempt + 1) * 1.25 < deadline
             if retryable and attempt < self.retries:
                 attempt += 1
                 self._sleep(attempt)
@@ -197,11 +209,24 @@ class InvoiceXpressClient:
             raise error_for(answer.status, answer.text)
 
     @sensitive_variables("query", "url")
-    def _send(self, method: str, url: str, query: list[tuple[str, Any]], body: Any) -> _Answer:
+    def _send(
+        self,
+        method: str,
+        url: str,
+        query: list[tuple[str, Any]],
+        body: Any,
+        deadline: float | None = None,
+    ) -> _Answer:
         self._spend_budget()
         started = time.monotonic()
         self.calls += 1
         failure: Unreachable | None = None
+        timeout = self.timeout
+        if deadline is not None:
+            # requests' read timeout is per socket read, not for the whole answer: cap each
+            # wait at what is left, and check the clock between the body's chunks.
+            left = max(deadline - started, 0.001)
+            timeout = (min(self.timeout[0], left), min(self.timeout[1], left))
         try:
             response = self.session.request(
                 method,
@@ -209,10 +234,16 @@ class InvoiceXpressClient:
                 params=query,
                 data=None if body is None else json.dumps(body, default=_json_default),
                 headers={"Content-Type": "application/json"} if body is not None else None,
-                timeout=self.timeout,
+                timeout=timeout,
                 allow_redirects=False,
+                stream=deadline is not None,
             )
-            text = response.text
+            text = response.text if deadline is None else _read_until(response, deadline)
+        except _PastDeadline:
+            failure = Unreachable(
+                _("InvoiceXpress did not answer in time. Try again in a moment."),
+                timed_out=True,
+            )
         except requests.ConnectTimeout:
             # Never connected, so nothing was sent: the same as a refused connection.
             failure = Unreachable(
@@ -264,9 +295,12 @@ class InvoiceXpressClient:
             (time.monotonic() - started) * 1000,
         )
 
+    def _delay(self, attempt: int) -> float:
+        return min(self.backoff * (2 ** (attempt - 1)), 8.0)
+
     def _sleep(self, attempt: int) -> None:
-        delay = min(self.backoff * (2 ** (attempt - 1)), 8.0)
-        time.sleep(delay * (0.75 + random.random() / 2))  # jitter: workers don't retry in step
+        # jitter: workers don't retry in step
+        time.sleep(self._delay(attempt) * (0.75 + random.random() / 2))
 
     def _data(self, answer: _Answer, root: str) -> Any:
         data = answer.json()
@@ -629,6 +663,33 @@ class InvoiceXpressClient:
                 _("The file from InvoiceXpress is larger than the dashboard accepts.")
             )
         return b"".join(chunks)
+
+
+class _PastDeadline(Exception):
+    pass
+
+
+def _read_until(response: requests.Response, deadline: float) -> str:
+    """The body of a streamed answer, given up on (connection closed) past `deadline`.
+
+    read1 returns whatever has arrived, so a body that trickles in byte by byte (each
+    read within the socket timeout) still cannot outlast the deadline.
+    """
+    chunks = []
+    try:
+        while chunk := response.raw.read1(64 * 1024, decode_content=True):
+            chunks.append(chunk)
+            if time.monotonic() > deadline:
+                raise _PastDeadline
+    except ReadTimeoutError:
+        raise _PastDeadline from None
+    except urllib3.exceptions.HTTPError:
+        # Our own words: urllib3's may name the host and path.
+        raise requests.ConnectionError("the answer broke off") from None
+    finally:
+        response.close()
+    response._content = b"".join(chunks)  # lets .text decode as requests always does
+    return response.text
 
 
 def _json_default(value: Any) -> Any:

@@ -132,8 +132,9 @@ GETTABLE_TYPE_PATHS = (
 # The types whose lifecycle (finalize, cancel, settle...) the dashboard drives: the invoicing
 # family. Estimates and guides are read here, never changed.
 ACTIONABLE_TYPE_PATHS = tuple(p for p in GETTABLE_TYPE_PATHS if _BY_PATH[p].family == "invoices")
-# A number as printed: "FT 2026/33", "ft A/28": the type code, a space, series/number.
-NUMBER_RE = re.compile(r"(?P<code>[A-Za-z]{2})\s+(?P<rest>\S*\d\S*)")
+# A number as printed or typed: "FT 2026/33", "ft A/28", "FT2026/33": the type code, maybe a
+# space, then series/number (which holds a digit, so "NC Software" stays a text search).
+NUMBER_RE = re.compile(r"(?P<code>[A-Za-z]{2})\s*(?P<rest>\S*\d\S*)")
 STATUSES = ("draft", "sent", "final", "settled", "canceled", "second_copy")
 
 

@@ -7,6 +7,7 @@ Every error's `.message` is written by us, fit to show on a page, and never hold
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -63,7 +64,11 @@ class Conflict(_WithMessages):
 
 
 class Rejected(_WithMessages):
-    """422: the service refused the input; `.errors` lists each of its messages."""
+    """422 (or another 4xx): the service refused the input, so nothing was done.
+
+    `.errors` lists each of its messages (none when the body was unreadable); `.status` is
+    the answer's own status.
+    """
 
     status = 422
 
@@ -104,13 +109,38 @@ class BadResponse(InvoiceXpressError):
     """An answer that is not what the API sends: HTML, broken JSON, wrong shape."""
 
 
+MAX_XML_ERROR_BODY = 64 * 1024  # an error document is a few lines; anything bigger is a page
+
+
+def parse_xml_error_messages(body: str) -> list[str]:
+    """The messages of the API's XML error shape, or [] for any other markup.
+
+    <errors><error>Due date must be later than date</error>...</errors> (the XML API answers
+    422 this way, and so does the JSON API behind some front ends). A DOCTYPE or entity
+    declaration is never parsed: an error body has no use for one.
+    """
+    text = body.strip()
+    if not text.startswith("<") or len(text) > MAX_XML_ERROR_BODY or "<!" in text:
+        return []
+    try:
+        root = ET.fromstring(text)
+    except (ET.ParseError, ValueError):
+        return []
+    if root.tag not in ("errors", "error"):
+        return []
+    found = [root] if root.tag == "error" else list(root.iter("error"))
+    return [" ".join(e.itertext()).strip() for e in found if "".join(e.itertext()).strip()]
+
+
 def parse_error_messages(body: str) -> tuple[list[str], str]:
     """Every message in an error body, whatever shape the service used, and its code.
 
     Known shapes: {"errors":[{"error":".."}]}, {"errors":{"error":".."}}, {"errors":[".."]},
     [["name","não está disponível."]], {"code":"001","message":".."}, {"message":".."},
-    and Rails-style {"errors":{"field":["msg", ..]}}.
+    Rails-style {"errors":{"field":["msg", ..]}}, and XML <errors><error>..</error></errors>.
     """
+    if body.lstrip().startswith("<"):
+        return parse_xml_error_messages(body), ""
     try:
         data: Any = json.loads(body)
     except (ValueError, TypeError):
@@ -161,12 +191,8 @@ def message_for_status(status: int, messages: list[str]) -> str:
             if said
             else _("InvoiceXpress reports a conflict with an earlier request.")
         )
-    if status == 422:
-        return (
-            _("InvoiceXpress refused the request: %(said)s") % {"said": said}
-            if said
-            else _("InvoiceXpress refused the request as invalid.")
-        )
+    if status == 422 and said:
+        return _("InvoiceXpress refused the request: %(said)s") % {"said": said}
     if status >= 500:
         return (
             _("InvoiceXpress failed (HTTP %(status)s): %(said)s")
@@ -176,6 +202,17 @@ def message_for_status(status: int, messages: list[str]) -> str:
             }
             if said
             else _("InvoiceXpress is having problems (HTTP %(status)s). Try again in a moment.")
+            % {"status": status}
+        )
+    if 400 <= status < 500:
+        return (
+            _("InvoiceXpress refused the request (HTTP %(status)s): %(said)s")
+            % {"status": status, "said": said}
+            if said
+            else _(
+                "InvoiceXpress refused the request (HTTP %(status)s) without saying why in a "
+                "form we can read. Nothing was done."
+            )
             % {"status": status}
         )
     return _("InvoiceXpress answered HTTP %(status)s.") % {"status": status}
@@ -203,15 +240,19 @@ def error_for(status: int, body: str) -> InvoiceXpressError:
                 "InvoiceXpress is limiting requests for this company (429). Wait a minute and try again."
             )
         )
-    looks_like_html = body.lstrip().startswith("<")
-    if status in (409, 422):
-        if looks_like_html:
-            return BadResponse(
-                _("InvoiceXpress answered HTTP %(status)s with a web page instead of data.")
-                % {"status": status}
-            )
-        cls = Conflict if status == 409 else Rejected
-        return cls(
+    # The status decides what is known; the body only adds the service's words. A 4xx
+    # says nothing was done, whatever page came with it (an HTML error page from a proxy,
+    # the XML error shape): a refusal, never "we do not know whether it was created".
+    if status == 409:
+        return Conflict(
+            message_for_status(status, messages),
+            errors=messages,
+            code=code,
+            raw=body,
+            status=status,
+        )
+    if 400 <= status < 500:
+        return Rejected(
             message_for_status(status, messages),
             errors=messages,
             code=code,
@@ -220,7 +261,7 @@ def error_for(status: int, body: str) -> InvoiceXpressError:
         )
     if status >= 500:
         return ServerError(
-            message_for_status(status, [] if looks_like_html else messages),
+            message_for_status(status, messages),
             errors=messages,
             code=code,
             raw=body,

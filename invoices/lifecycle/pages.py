@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from invoices import company_cache
-from invoices.draft_dates import draft_date_problem
 from invoices.formatting import status_label
 from invoices.invoicexpress.document_types import GETTABLE_TYPE_PATHS, DocumentType
 from invoices.invoicexpress.errors import InvoiceXpressError
@@ -34,6 +33,7 @@ from invoices.lifecycle.actions import (
     next_number,
     table_actions,
 )
+from invoices.lifecycle.draft_dates import draft_date_problem
 from invoices.lifecycle.forms import StateChangeForm
 from invoices.models import Account, Role
 

@@ -111,9 +111,20 @@ def _header(
     return private_response(render(request, HEADER, context))
 
 
-def _panel_only(request: HtmxHttpRequest, account: Account, notice: Notice) -> HttpResponse:
-    """Just the panel slot with a notice, wherever the request meant to swap."""
-    response = render(request, PANEL, {"account": account, "lifecycle_notice": notice})
+def _panel_only(
+    request: HtmxHttpRequest,
+    account: Account,
+    notice: Notice,
+    *,
+    panel: Panel | None = None,
+    doc: Document | None = None,
+) -> HttpResponse:
+    """Just the panel slot with a notice (and maybe the form again), wherever the request
+    meant to swap."""
+    context = {"account": account, "lifecycle_notice": notice, "lifecycle_panel": panel}
+    if doc is not None:
+        context.update(doc=doc, detail_url=document_url(account, doc.type.path, doc.id))
+    response = render(request, PANEL, context)
     retarget(response, "#lifecycle-panel")
     reswap(response, "outerHTML")
     return private_response(response)
@@ -168,7 +179,15 @@ def document_change_state(
             messages.error(request, text)
             return redirect(detail_url)
         check = check_again_url(account, kind, document_id)
-        return _panel_only(request, account, Notice("danger", text, check_again_url=check))
+        notice = Notice("danger", text, check_again_url=check)
+        if request.method == "POST" and spec.reason:
+            # The typed reason stays in the form, to send again once the service answers.
+            stand_in = Document.from_api({"id": document_id, "type": kind.name})
+            form = StateChangeForm(request.POST, spec=spec)
+            form.is_valid()
+            panel = Panel(spec, form, request.path)
+            return _panel_only(request, account, notice, panel=panel, doc=stand_in)
+        return _panel_only(request, account, notice)
 
     offer = offer_for(account, request.user, doc, timezone.localdate())
     if not offer.allows(act):
@@ -192,7 +211,11 @@ def document_change_state(
         messages.success(request, result.message)
         list_url = reverse("invoices:document_list", args=[account.slug])
         return HttpResponseClientRedirect(list_url) if request.htmx else redirect(list_url)
-    if not request.htmx:
+    # A change that needs typed words (a cancellation's reason) and did not happen keeps
+    # them in its form: refused, failed or unknown, sending again reads the document first,
+    # so a cancel that did go through is never sent twice (it is "not possible now").
+    keep_form = spec.reason and not result.ok
+    if not request.htmx and not keep_form:
         if result.ok:
             messages.success(request, result.message)
         else:
@@ -206,7 +229,12 @@ def document_change_state(
             result.message,
             check_again_url=check_again_url(account, kind, doc.id) if result.unknown else "",
         )
-    return _header(request, account, result.document or doc, notice=notice)
+    shown = result.document or doc
+    panel = confirm_panel(account, shown, spec, form, request.path) if keep_form else None
+    if not request.htmx:
+        context = _header_context(account, shown, lifecycle_panel=panel, lifecycle_notice=notice)
+        return private_response(render(request, CONFIRM_PAGE, context))
+    return _header(request, account, shown, notice=notice, panel=panel)
 
 
 def _ask(

@@ -34,12 +34,19 @@ from invoices.invoicexpress.sequences import Sequence
 from invoices.models import Account, Role
 from invoices.sequences.forms import SequenceCreateForm, SequenceListForm, SequenceRegisterForm
 from invoices.sequences.pages import Notice, SeriesRow, company_rows, series_rows
-from invoices.sequences.writes import cached_sequences, sequence_write, serie_name
+from invoices.sequences.writes import WriteResult, cached_sequences, sequence_write, serie_name
 
 SEQUENCES_CHANGED = "sequencesChanged"  # the table reloads itself on this client event
 
 
-def _table_context(account: Account, *, refresh: bool = False, **extra) -> dict:
+def _table_context(
+    account: Account, *, refresh: bool = False, after: WriteResult | None = None, **extra
+) -> dict:
+    if after is not None and after.failure is not None and after.failure.no_answer:
+        # The write just went unanswered: reading the list would wait as long again. The
+        # page says to refresh, and the htmx table reloads itself on SEQUENCES_CHANGED.
+        not_read = _("Not read again, as InvoiceXpress did not answer: refresh in a moment.")
+        return {"account": account, "series": None, "load_error": not_read, **extra}
     try:
         sequences = company_cache.get_sequences(account, refresh=refresh)
     except InvoiceXpressError as exc:
@@ -73,7 +80,7 @@ def sequence_list(request: HtmxHttpRequest, account_slug: str) -> HttpResponse:
 @login_required
 def sequence_create(request: HtmxHttpRequest, account_slug: str) -> HttpResponse:
     account = get_account_for_user(request, account_slug, role=Role.MANAGER)
-    existing = cached_sequences(account)
+    existing = cached_sequences(account, read=request.method != "POST")
     data = request.POST if request.method == "POST" else None
     form = SequenceCreateForm(data, existing=existing)
     result = None
@@ -108,7 +115,8 @@ def sequence_create(request: HtmxHttpRequest, account_slug: str) -> HttpResponse
             # Whatever happened upstream, the table lists the series as they are now.
             trigger_client_event(response, SEQUENCES_CHANGED)
         return response
-    context.update(_table_context(account))  # the full page shows the series beside the form
+    # The full page shows the series beside the form.
+    context.update(_table_context(account, after=result))
     return private_response(render(request, "invoices/sequences/sequence_list.html", context))
 
 
@@ -171,6 +179,7 @@ def _sequence_action(
 ) -> HttpResponse:
     """A button on one series: write, then the list in place (htmx) or a redirect to it."""
     serie = serie_name(account, sequence_id)
+    result = None
     if serie is None:
         notice = Notice("danger", _("This company has no such series. The list was refreshed."))
     else:
@@ -183,12 +192,20 @@ def _sequence_action(
             done=button.done,
         )
         notice = Notice(result.level, result.message, in_progress=result.in_progress)
-    return _notice_response(request, account, notice)
+    return _notice_response(request, account, notice, after=result)
 
 
-def _notice_response(request: HtmxHttpRequest, account: Account, notice: Notice) -> HttpResponse:
+def _notice_response(
+    request: HtmxHttpRequest,
+    account: Account,
+    notice: Notice,
+    *,
+    after: WriteResult | None = None,
+) -> HttpResponse:
+    """The list with `notice` (htmx), or a redirect to it with the notice as a message.
+    `after`: the write just made (an unanswered one means not reading the list again)."""
     if request.htmx:
-        context = _table_context(account, notice=notice)
+        context = _table_context(account, notice=notice, after=after)
         return private_response(render(request, "invoices/sequences/_table.html", context))
     messages.add_message(request, _MESSAGE_LEVELS[notice.level], notice.text)
     return redirect("invoices:sequence_list", account.slug)

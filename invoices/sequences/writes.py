@@ -37,6 +37,7 @@ class Failure:
     form_field: str | None = None  # the form field it is about, if any
     in_progress: bool = False
     service_said: list[str] = field(default_factory=list)
+    no_answer: bool = False  # timeout or no connection: reading the list now would wait too
 
 
 def write_failure(exc: InvoiceXpressError, *, serie: str) -> Failure:
@@ -78,6 +79,7 @@ def write_failure(exc: InvoiceXpressError, *, serie: str) -> Failure:
             + _("Refresh the list to see whether the change was made before trying again."),
             unknown,
             service_said=said,
+            no_answer=isinstance(exc, Unreachable),
         )
     # 429 (answered before anything was done), other 409/422 shapes, 404.
     return Failure(exc.message, failed, service_said=said)
@@ -233,7 +235,15 @@ def _codes_summary(sequence: Sequence) -> str:
 # ---- what a write needs to know first ---------------------------------------------------
 
 
-def cached_sequences(account: Account) -> list[Sequence]:
+def cached_sequences(account: Account, *, read: bool = True) -> list[Sequence]:
+    """The company's series for the create form's name check.
+
+    `read=False` (the POST that writes) takes only what the cache holds: under an upstream
+    timeout a fresh read would spend the read timeout before the write even starts.
+    InvoiceXpress refuses a duplicate anyway (002), shown on the same field.
+    """
+    if not read:
+        return company_cache.peek_sequences(account) or []
     try:
         return company_cache.get_sequences(account)
     except InvoiceXpressError:

@@ -22,6 +22,8 @@ class FaultMode(models.TextChoices):
     REJECT_B = "422_b", '422 {"errors":{"error":".."}} (writes only)'
     REJECT_C = "422_c", '422 {"errors":[".."]} (writes only)'
     REJECT_D = "422_d", '422 [["name","não está disponível."]] (writes only)'
+    REJECT_XML = "422_xml", "422 <errors><error>..</error></errors> (writes only)"
+    REJECT_HTML = "422_html", "422 with an HTML error page (writes only)"
     SAFT_500 = "saft_500", "SAF-T generation fails (500)"
     SEQUENCE_000 = "sequence_000", "sequence create/register fails with code 000"
 

@@ -59,6 +59,8 @@ def clerk(client, live_company):
         ("422_b", "Your current plan does not allow you to do this"),
         ("422_c", "Your current plan does not allow you to do this"),
         ("422_d", "name não está disponível"),
+        ("422_xml", "Your current plan does not allow you to do this"),
+        ("422_html", "(HTTP 422)"),
     ],
 )
 def test_a_refusal_in_any_body_shape_is_shown_on_the_form_with_all_input_kept(

@@ -97,6 +97,44 @@ def test_it_refuses_a_bad_line(clerk, line, message):
     assert_refused(clerk.post(URL, data), message)
 
 
+NOT_NUMBERS = [
+    "NaN",
+    "nan",
+    "-nan",
+    "sNaN",
+    "-sNaN",
+    "Infinity",
+    "-Infinity",
+    "inf",
+    "-inf",
+    "+Inf",
+    "1e999999",
+    "-1e999999",
+    "1e-999999",
+    "sNaN,5",
+    "Infinity,0",
+]
+
+
+@pytest.mark.parametrize("field", ["quantity", "unit_price", "discount"])
+@pytest.mark.parametrize("value", NOT_NUMBERS)
+def test_a_line_refuses_nan_and_infinity_as_a_field_error(clerk, field, value):
+    # sNaN used to raise InvalidOperation in Field.has_changed (a 500 on the formset).
+    data = form_data(items=[{"name": "Consulting", field: value}])
+    response = clerk.post(URL, data, headers=HTMX)
+    assert response.status_code == 200
+    assert not Submission.objects.exists()
+    assert re.search(
+        rf'name="items-0-{field}"[^>]*is-invalid|is-invalid[^>]*name="items-0-{field}"',
+        response.content.decode(),
+    )
+
+
+@pytest.mark.parametrize("value", NOT_NUMBERS)
+def test_retention_refuses_nan_and_infinity(clerk, value):
+    assert_refused(clerk.post(URL, form_data(retention=value)), "Retention must be a number")
+
+
 def test_it_needs_at_least_one_line(clerk):
     data = form_data(items=[{"name": "", "unit_price": "", "unit": "unit"}])
     assert_refused(clerk.post(URL, data), "Add at least one line.")

@@ -245,4 +245,4 @@ def test_it_reads_the_documents_related_to_an_invoice(client, live_company):
     with pytest.raises(NotFound):
         client.related_documents("invoices", 987654)
     with pytest.raises(ValueError):
-        client.related_documents("quotes", invoice.id)
+        client.related_documents("purchase_orders", invoice.id)

@@ -92,7 +92,14 @@ EMPTY_LIST = {
             ["Error generating SAF-T. Please try again."],
         ),
         (502, "<html><body>Bad gateway</body></html>", ServerError, []),
-        (418, "", BadResponse, None),
+        (418, "", Rejected, []),
+        (403, "<html><body>Forbidden</body></html>", Rejected, []),
+        (
+            422,
+            '<?xml version="1.0" encoding="UTF-8"?>\n<errors>\n  <error>Due date must be later than date</error>\n  <error>Client is invalid</error>\n</errors>',
+            Rejected,
+            ["Due date must be later than date", "Client is invalid"],
+        ),
     ],
 )
 def test_each_failure_is_a_typed_error_with_its_messages(rsps, status, body, error, messages):
@@ -108,14 +115,50 @@ def test_each_failure_is_a_typed_error_with_its_messages(rsps, status, body, err
             assert message.rstrip(".") in exc.message
     if status in (409, 422):
         assert exc.raw == body
+    if 400 <= status < 500 and status not in (401, 404, 406):
+        assert exc.status == status
     if body.startswith('{"code"'):
         assert exc.code in ("006", "001")
 
 
-def test_a_409_with_an_html_page_is_a_bad_response(rsps, client):
+def test_a_409_with_an_html_page_is_still_a_conflict(rsps, client):
+    # The status says the proprietary_uid is taken; the page only fails to say more.
     rsps.add("POST", CREATE, body="<!doctype html><p>Conflict</p>", status=409)
-    with pytest.raises(BadResponse):
+    with pytest.raises(Conflict) as caught:
         client.create_document("invoices", {}, proprietary_uid="u")
+    assert caught.value.errors == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<!doctype html><html><body><h1>Unprocessable</h1></body></html>",
+        '<?xml version="1.0"?><hash><status>422</status></hash>',
+        "<errors><error>unclosed",
+        '<?xml version="1.0"?><!DOCTYPE errors [<!ENTITY x "boom">]><errors><error>&x;</error></errors>',
+    ],
+)
+def test_a_4xx_with_an_unreadable_page_is_a_refusal_with_its_status(rsps, client, body):
+    rsps.add("POST", CREATE, body=body, status=422, content_type="text/html")
+    with pytest.raises(Rejected) as caught:
+        client.create_document("invoices", {}, proprietary_uid="u")
+    assert caught.value.status == 422
+    assert caught.value.errors == []
+    assert "HTTP 422" in caught.value.message
+    assert "refused" in caught.value.message
+
+
+def test_a_4xx_json_body_gives_its_words_with_the_status(rsps, client):
+    rsps.add(
+        "PUT",
+        f"{BASE}/invoices/5/change-state.json",
+        status=400,
+        json={"errors": ["No state given"]},
+    )
+    with pytest.raises(Rejected) as caught:
+        client.change_state("invoices", 5, "canceled", "typo")
+    assert caught.value.status == 400
+    assert "No state given" in caught.value.message and "HTTP 400" in caught.value.message
 
 
 def test_an_html_page_with_200_is_a_bad_response(rsps, client):
@@ -327,3 +370,69 @@ def test_a_get_is_retried_after_a_connect_timeout(rsps, client):
     rsps.add("GET", LIST, json=EMPTY_LIST)
     assert client.list_documents().total_entries == 0
     assert len(rsps.calls) == 2
+
+
+def _serve_slowly(server: socket.socket, stop, *, trickle: bool) -> None:
+    """Accepts connections; answers nothing, or a 201 one byte every 0.1 s (trickle)."""
+    import time
+
+    server.settimeout(0.05)
+    while not stop.is_set():
+        try:
+            conn, _addr = server.accept()
+        except OSError:
+            continue
+        with conn:
+            conn.recv(65536)
+            if not trickle:
+                stop.wait(3)
+                continue
+            head = b"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n"
+            conn.sendall(head)
+            for _ in range(200):
+                if stop.is_set():
+                    break
+                try:
+                    conn.sendall(b" ")
+                except OSError:
+                    break
+                time.sleep(0.1)
+
+
+@pytest.mark.parametrize("trickle", [False, True])
+def test_a_write_makes_one_attempt_bounded_by_the_write_deadline(trickle):
+    """Creating under an upstream timeout once held the request 60 s; now one short wait."""
+    import threading
+    import time
+
+    stop = threading.Event()
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(5)
+        port = server.getsockname()[1]
+        thread = threading.Thread(
+            target=_serve_slowly, args=(server, stop), kwargs={"trickle": trickle}
+        )
+        thread.start()
+        try:
+            client = InvoiceXpressClient(
+                f"http://127.0.0.1:{port}", KEY, timeout=(1, 5), retries=2, write_deadline=0.6
+            )
+            started = time.monotonic()
+            with pytest.raises(Unreachable) as caught:
+                client.create_sequence("A")
+            elapsed = time.monotonic() - started
+        finally:
+            stop.set()
+            thread.join()
+    assert caught.value.timed_out  # the outcome is unknown: the page offers "check again"
+    assert client.calls == 1
+    assert elapsed < 1.5  # the 0.6 s deadline, not the 5 s read timeout (let alone three)
+
+
+def test_a_write_is_not_retried_after_429_past_its_deadline(rsps):
+    rsps.add("POST", CREATE, status=429, body="")
+    client = InvoiceXpressClient(BASE, KEY, retries=2, backoff=5, write_deadline=1)
+    with pytest.raises(RateLimited):
+        client.create_document("invoices", {}, proprietary_uid="u")
+    assert len(rsps.calls) == 1

@@ -329,7 +329,7 @@ def test_the_finalize_confirmation_states_the_date_rule(manager, live_company):
     assert "or after today; this one can." in panel
 
 
-@pytest.mark.parametrize("mode", ["422_a", "422_b", "422_c", "422_d"])
+@pytest.mark.parametrize("mode", ["422_a", "422_b", "422_c", "422_d", "422_xml"])
 def test_every_422_body_is_shown_in_the_header(manager, live_company, mode):
     draft = create_draft(live_company)
     faults.inject("acme", mode, path_prefix=f"invoices/{draft.id}/change-state")
@@ -341,6 +341,15 @@ def test_every_422_body_is_shown_in_the_header(manager, live_company, mode):
     )
     assert "InvoiceXpress refused the request" in html and said in html
     assert sandbox_doc(draft.id).status == "draft"
+
+
+def test_a_422_with_an_html_page_is_a_refusal_with_its_status(manager, live_company):
+    draft = create_draft(live_company)
+    faults.inject("acme", "422_html", path_prefix=f"invoices/{draft.id}/change-state")
+    html = finalize(manager, draft, **HTMX).content.decode()
+    assert "InvoiceXpress refused the request (HTTP 422)" in html
+    assert 'data-level="danger"' in html and 'id="check-again"' not in html
+    assert last_audit("document.finalize").outcome == AuditEntry.Outcome.FAILED
 
 
 def test_a_refusal_without_javascript_comes_back_as_a_message(manager, live_company):

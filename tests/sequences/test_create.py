@@ -6,6 +6,7 @@ sandbox starts every account with one registered default series named after the 
 
 import datetime as dt
 import re
+import time
 
 import pytest
 from django.utils import timezone
@@ -176,6 +177,50 @@ def test_a_timeout_is_unknown_and_says_to_look_before_retrying(live, settings):
     # (Waiting also lets the sandbox's request finish before the test database goes.)
     assert wait_for(lambda: SandboxSequence.objects.filter(serie="K").exists())
     assert b"K</span>" in live.client.get(LIST).content  # the failure dropped the cache
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+def test_under_an_upstream_timeout_creating_waits_once_for_the_write_deadline(live, settings, htmx):
+    """It once held the request 60 s: the name check's read, the write, the table's read."""
+    settings.IXPORTAL_READ_TIMEOUT = 3.0
+    settings.IXPORTAL_WRITE_DEADLINE = 0.5
+    faults.inject("acme", "timeout", count=None, path_prefix="sequences", timeout_seconds=2)
+    started = time.monotonic()
+    response = live.client.post(
+        CREATE, {"serie": "T", "confirm_registration": "on"}, headers=HTMX if htmx else {}
+    )
+    elapsed = time.monotonic() - started
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "did not answer in time" in html
+    assert "Refresh the list to see whether the change was made" in html  # the unknown path
+    assert only_audit_entry("sequence.create").outcome == "unknown"
+    assert elapsed < 2.5  # one 0.5 s write, no 3 s read before or after it
+    if not htmx:
+        assert 'id="sequence-load-error"' in html and "Not read again" in html
+    faults.clear("acme")
+    wait_for(lambda: SandboxSequence.objects.filter(serie="T").exists())
+
+
+@pytest.mark.parametrize(
+    ("mode", "says"),
+    [
+        (
+            "422_xml",
+            "InvoiceXpress refused the request: Your current plan does not allow you to do this.",
+        ),
+        ("422_html", "InvoiceXpress refused the request (HTTP 422)"),
+    ],
+)
+def test_a_422_in_xml_or_html_is_a_refusal_not_an_unknown_outcome(live, mode, says):
+    faults.inject("acme", mode, count=1, path_prefix="sequences.json")
+    html = live.client.post(
+        CREATE, {"confirm_registration": "on", "serie": "X"}, headers=HTMX
+    ).content.decode()
+    assert says in html
+    assert "Refresh the list to see whether" not in html
+    assert only_audit_entry("sequence.create").outcome == "failed"
+    assert not SandboxSequence.objects.filter(serie="X").exists()
 
 
 def test_a_refused_connection_shows_its_typed_message(live):
