@@ -15,9 +15,12 @@ def get_account_for_user(
     company exists. A member whose role is too low: 403. The membership's role is left on
     `account.role` for templates to show only what the user may do.
     """
+    user_id = request.user.pk
+    if user_id is None:  # not signed in: a member of nothing
+        raise Http404("No such company.")
     membership = (
         Membership.objects.select_related("account")
-        .filter(user_id=request.user.pk, account__slug=account_slug, account__is_active=True)
+        .filter(user_id=user_id, account__slug=account_slug, account__is_active=True)
         .first()
     )
     if membership is None:

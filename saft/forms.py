@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -39,8 +40,9 @@ class SaftPeriodForm(forms.Form):
             raise forms.ValidationError(_("That year has not started yet."))
         return year
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         month, year = cleaned.get("month"), cleaned.get("year")
         if month and year:
             period = Period(year, month)

@@ -288,10 +288,14 @@ def pack_download(request: HttpRequest, account_slug: str, job_id: int) -> FileR
 
 def _my_accounts(request: HttpRequest) -> tuple[list[Account], set[int]]:
     """The user's active companies (role on each) and the ids of those they manage."""
+    accounts: list[Account] = []
+    managed: set[int] = set()
+    user_id = request.user.pk
+    if user_id is None:  # not signed in: a member of nothing
+        return accounts, managed
     memberships = Membership.objects.filter(
-        user_id=request.user.pk, account__is_active=True
+        user_id=user_id, account__is_active=True
     ).select_related("account")
-    accounts, managed = [], set()
     for membership in memberships:
         account = membership.account
         account.role = Role(membership.role)
@@ -340,7 +344,8 @@ def saft_overview_request(request: HttpRequest) -> HttpResponse:
     form = SaftPeriodForm(request.POST)
     if not form.is_valid():
         return _render_overview(request, form)
-    queued, joined = [], []
+    queued: list[str] = []
+    joined: list[str] = []
     for account in accounts:
         if account.pk in managed:
             outcome = services.export_queue(account=account, user=request.user, period=form.period)

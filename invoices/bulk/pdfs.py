@@ -41,13 +41,13 @@ def build_pdf_zip(
     names: set[str] = set()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for done, selection in enumerate(selections, start=1):
-            outcome = _one_pdf(account, user, selection)
-            if outcome.ok:
-                content, name = outcome.content, _unique(outcome.filename, names)
+            fetched = _one_pdf(account, user, selection)
+            if fetched.ok:
+                content, name = fetched.content, _unique(fetched.filename, names)
                 archive.writestr(name, content)
                 outcome = Outcome(selection, True, label=name)
             else:
-                outcome = Outcome(selection, False, label=str(selection), message=outcome.error)
+                outcome = Outcome(selection, False, label=str(selection), message=fetched.error)
             result.outcomes.append(outcome)
             progress(done, len(selections))
         if result.failed:

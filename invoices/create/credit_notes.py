@@ -80,4 +80,7 @@ def credit_note_fits(entry: DocumentEntry, position: CreditPosition) -> bool:
 
 def quantity_text(value: Decimal) -> str:
     """4 -> "4", 1.5 -> "1,5": as many decimals as the quantity has."""
-    return pt_number(value, places=max(0, -value.normalize().as_tuple().exponent))
+    exponent = value.normalize().as_tuple().exponent
+    if not isinstance(exponent, int):  # "n", "N" or "F": the form fields refuse those
+        raise ValueError(f"Not a finite quantity: {value}")
+    return pt_number(value, places=max(0, -exponent))

@@ -43,7 +43,7 @@ from invoices.create.lines import (
 )
 from invoices.create.totals import Estimate, estimate
 from invoices.formatting import pt_number
-from invoices.forms import LooseDecimalField, PtDateField, plain_decimal
+from invoices.forms import LooseDecimalField, PtDateField, choice_field, plain_decimal
 from invoices.invoicexpress.document_types import DOCUMENT_TYPES, NUMBER_RE
 from invoices.invoicexpress.records import Tax, format_date
 from invoices.invoicexpress.sequences import CodeStatus, Sequence
@@ -146,10 +146,10 @@ class DocumentForm(ClientFields):
         super().__init__(*args, **kwargs)
         self.sequences = {str(s.id): s for s in sequences}
         default = next((s for s in sequences if s.is_default), sequences[0] if sequences else None)
-        self.fields["sequence"].choices = [(str(s.id), series_label(s)) for s in sequences]
+        choice_field(self, "sequence").choices = [(str(s.id), series_label(s)) for s in sequences]
         if default is not None:
             self.fields["sequence"].initial = str(default.id)
-        self.fields["tax_exemption"].choices = [("", "—")] + [
+        choice_field(self, "tax_exemption").choices = [("", "—")] + [
             (e.code, exemption_choice_label(e)) for e in exemptions.EXEMPTION_CODES
         ]
         today = timezone.localdate()
@@ -158,7 +158,8 @@ class DocumentForm(ClientFields):
         self.fields["doc_type"].initial = "invoices"
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         date, due_date = data.get("date"), data.get("due_date")
         if date and due_date and due_date < date:
             self.add_error("due_date", _("The due date cannot be before the document date."))

@@ -7,7 +7,7 @@ and tax from lists. At least one line. Rules that need the header too are in `cr
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from invoices.create.totals import LineInput
 from invoices.formatting import UNIT_CHOICES
-from invoices.forms import LooseDecimalField, StyledForm, plain_decimal
+from invoices.forms import LooseDecimalField, StyledForm, choice_field, plain_decimal
 from invoices.invoicexpress.records import Tax
 
 MAX_LINES = 100
@@ -67,7 +67,7 @@ class ItemForm(StyledForm):
     def __init__(self, *args, taxes: list[Tax], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.taxes = {t.name: t for t in taxes}
-        self.fields["tax"].choices = [(t.name, tax_label(t)) for t in taxes]
+        choice_field(self, "tax").choices = [(t.name, tax_label(t)) for t in taxes]
         default = next((t for t in taxes if t.is_default), taxes[0] if taxes else None)
         self.fields["tax"].initial = default.name if default else ""
         # Decimals, not strings: a row left at its defaults must compare as unchanged.
@@ -135,13 +135,17 @@ class BaseItemFormSet(forms.BaseFormSet):
             raise ValidationError(_("Add at least one line."))
 
 
-ItemFormSet = formset_factory(
-    ItemForm,
-    formset=BaseItemFormSet,
-    extra=0,
-    max_num=MAX_LINES,
-    absolute_max=MAX_LINES,
-    validate_max=True,
+# formset_factory returns a subclass of `formset`; django-stubs types it as the base class.
+ItemFormSet = cast(
+    "type[BaseItemFormSet]",
+    formset_factory(
+        ItemForm,
+        formset=BaseItemFormSet,
+        extra=0,
+        max_num=MAX_LINES,
+        absolute_max=MAX_LINES,
+        validate_max=True,
+    ),
 )
 ITEMS_PREFIX = "items"
 

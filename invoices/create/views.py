@@ -231,11 +231,14 @@ def _document_submit(
             expired = _("This form had expired. Check it and create again.")
             entry = _refilled_entry(raw, expired, taxes=taxes, sequences=sequences)
         return render_entry(request, account, entry, problems=problems)
+    token = entry.token
+    if token is None:  # a valid bound entry has its token (a required field)
+        raise AssertionError("A valid document entry without a token.")
     owner_id = entry.form.cleaned_data.get("owner_invoice_id")
     owner_number = entry.form.cleaned_data.get("owner_number") or ""
     if (owner_id or owner_number) and entry.doc_type in NOTE_TYPES:
         position, problem = services.owner_check(
-            account=account, owner_id=owner_id, number=owner_number, token=entry.token
+            account=account, owner_id=owner_id, number=owner_number, token=token
         )
         if problem:
             entry.form.add_error("owner_number", problem)
@@ -252,7 +255,7 @@ def _document_submit(
     submission = services.document_create(
         account=account,
         user=request.user,
-        token=entry.token,
+        token=token,
         doc_type=entry.doc_type,
         invoice=entry.invoice(),
     )

@@ -145,7 +145,8 @@ class DocumentFilterForm(forms.Form):
         label=_("Per page"),
         required=False,
         coerce=int,
-        empty_value=DEFAULT_PER_PAGE,
+        # django-stubs types empty_value as `str | None`; Django returns it as given, uncoerced.
+        empty_value=DEFAULT_PER_PAGE,  # type: ignore[arg-type]
         choices=[(n, str(n)) for n in PER_PAGE_CHOICES],
     )
     # Not shown in the form: the pager sets it, and a new filter starts again at page 1.
@@ -172,7 +173,8 @@ class DocumentFilterForm(forms.Form):
         super().__init__(data, **kwargs)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         for start, end in self.RANGES:
             low, high = cleaned.get(start), cleaned.get(end)
             if low is not None and high is not None and low > high:

@@ -19,6 +19,7 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
+    HttpResponseBase,
     HttpResponseRedirect,
     QueryDict,
     StreamingHttpResponse,
@@ -152,7 +153,7 @@ def document_totals(request: HtmxHttpRequest, account_slug: str) -> HttpResponse
 
 @require_GET
 @login_required
-def document_export(request: HttpRequest, account_slug: str) -> HttpResponse:
+def document_export(request: HttpRequest, account_slug: str) -> HttpResponseBase:
     account = get_account_for_user(request, account_slug)
     form = DocumentFilterForm(request.GET)
     query = form.canonical_query()

@@ -7,7 +7,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,6 +20,8 @@ from invoices.create.lines import default_tax_name
 from invoices.create.page import company_lists, pick_client, render_entry
 from invoices.create.prefill import raw_from_document
 from invoices.drafts import services
+from invoices.forms import choice_field
+from invoices.htmx import HtmxHttpRequest
 from invoices.invoicexpress.document_types import GETTABLE_TYPE_PATHS, document_type
 from invoices.invoicexpress.errors import InvoiceXpressError, NotFound
 from invoices.models import Role
@@ -31,14 +33,14 @@ def _detail_url(account, type_path: str, document_id: int) -> str:
     return reverse("invoices:document_detail", args=[account.slug, type_path, document_id])
 
 
-def _go(request: HttpRequest, url: str) -> HttpResponse:
+def _go(request: HtmxHttpRequest, url: str) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def draft_edit(
-    request: HttpRequest, account_slug: str, type_path: str, document_id: int
+    request: HtmxHttpRequest, account_slug: str, type_path: str, document_id: int
 ) -> HttpResponse:
     account = get_account_for_user(request, account_slug, role=Role.CLERK)
     if type_path not in EDITABLE_PATHS:
@@ -108,14 +110,14 @@ def draft_edit(
 def _entry(type_path, sequences, taxes, raw, *, bound: bool = False) -> DocumentEntry:
     entry = DocumentEntry(sequences=sequences, taxes=taxes, raw=raw, bound=bound)
     kind = document_type(type_path)
-    entry.form.fields["doc_type"].choices = [(kind.path, kind.label)]
+    choice_field(entry.form, "doc_type").choices = [(kind.path, kind.label)]
     return entry
 
 
 @require_GET
 @login_required
 def document_duplicate(
-    request: HttpRequest, account_slug: str, type_path: str, document_id: int
+    request: HtmxHttpRequest, account_slug: str, type_path: str, document_id: int
 ) -> HttpResponse:
     """The create form, filled from this document: saving it creates a new draft (once)."""
     account = get_account_for_user(request, account_slug, role=Role.CLERK)

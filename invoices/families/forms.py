@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from invoices.forms import choice_field
 from invoices.invoicexpress.document_types import family_types
 
 MAX_PAGE = 100_000
@@ -39,8 +40,8 @@ class FamilyFilterForm(forms.Form):
     def __init__(self, data: Any, *, family: str) -> None:
         super().__init__(data)
         self.family = family
-        self.fields["type"].choices = [(t.name, t.label) for t in family_types(family)]
-        self.fields["status"].choices = FAMILY_STATUSES[family]
+        choice_field(self, "type").choices = [(t.name, t.label) for t in family_types(family)]
+        choice_field(self, "status").choices = FAMILY_STATUSES[family]
 
     def upstream_filters(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -52,6 +52,19 @@ USER_AGENT = "ixportal/0.1 (+InvoiceXpress dashboard)"
 MAX_DOWNLOAD_BYTES = 200 * 1024 * 1024  # a SAF-T zip of a busy year stays well below
 
 
+class AccountCredentials(Protocol):
+    """What the client needs of an account (`invoices.models.Account`, not imported here)."""
+
+    @property
+    def api_base_url(self) -> str: ...
+
+    @property
+    def api_key(self) -> str: ...
+
+    @property
+    def slug(self) -> str: ...
+
+
 class Budget(Protocol):
     """The shared upstream budget every request passes through before it leaves.
 
@@ -135,13 +148,14 @@ class InvoiceXpressClient:
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._api_key = api_key  # decrypted; never logged, never in repr
-        self.timeout = timeout or (
+        # Annotated: the settings come from django-environ, which is untyped (Any).
+        self.timeout: tuple[float, float] = timeout or (
             settings.IXPORTAL_CONNECT_TIMEOUT,
             settings.IXPORTAL_READ_TIMEOUT,
         )
-        self.retries = settings.IXPORTAL_GET_RETRIES if retries is None else retries
-        self.backoff = settings.IXPORTAL_RETRY_BACKOFF if backoff is None else backoff
-        self.write_deadline = (
+        self.retries: int = settings.IXPORTAL_GET_RETRIES if retries is None else retries
+        self.backoff: float = settings.IXPORTAL_RETRY_BACKOFF if backoff is None else backoff
+        self.write_deadline: float = (
             settings.IXPORTAL_WRITE_DEADLINE if write_deadline is None else write_deadline
         )
         self.session = session or shared_session()
@@ -152,7 +166,7 @@ class InvoiceXpressClient:
         self.calls = 0  # upstream requests made by this client (for benchmarks and tests)
 
     @classmethod
-    def for_account(cls, account) -> InvoiceXpressClient:
+    def for_account(cls, account: AccountCredentials) -> InvoiceXpressClient:
         return cls(account.api_base_url, account.api_key, label=account.slug)
 
     def __repr__(self) -> str:
@@ -296,7 +310,7 @@ class InvoiceXpressClient:
         )
 
     def _delay(self, attempt: int) -> float:
-        return min(self.backoff * (2 ** (attempt - 1)), 8.0)
+        return min(self.backoff * 2.0 ** (attempt - 1), 8.0)
 
     def _sleep(self, attempt: int) -> None:
         # jitter: workers don't retry in step
@@ -341,20 +355,20 @@ class InvoiceXpressClient:
             params.append(("text", text))
         params += [("type[]", document_type(t).name) for t in types]
         params += [("status[]", s) for s in statuses]
-        for key, value in (
+        for key, day in (
             ("date[from]", date_from),
             ("date[to]", date_to),
             ("due_date[from]", due_date_from),
             ("due_date[to]", due_date_to),
         ):
-            if value is not None:
-                params.append((key, format_date(value)))
-        for key, value in (
+            if day is not None:
+                params.append((key, format_date(day)))
+        for key, amount in (
             ("total_before_taxes[from]", total_before_taxes_from),
             ("total_before_taxes[to]", total_before_taxes_to),
         ):
-            if value is not None:
-                params.append((key, f"{value:.2f}"))
+            if amount is not None:
+                params.append((key, f"{amount:.2f}"))
         if archived is not None:
             params.append(("archived", "true" if archived else "false"))
         if non_archived is not None:
@@ -527,7 +541,8 @@ class InvoiceXpressClient:
         ).json()
         if not isinstance(data, dict) or not isinstance(data.get("clients"), list):
             raise BadResponse(_("InvoiceXpress sent a client list in an unexpected shape."))
-        pagination = data.get("pagination") if isinstance(data.get("pagination"), dict) else {}
+        given = data.get("pagination")
+        pagination: dict[str, Any] = given if isinstance(given, dict) else {}
         clients = tuple(Client.from_api(c) for c in data["clients"])
         return ClientPage(
             clients=clients,

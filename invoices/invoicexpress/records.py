@@ -88,7 +88,7 @@ def address_text(value: Any) -> str:
     return as_text(value)
 
 
-def expect_dict(data: Any, what: str) -> dict:
+def expect_dict(data: Any, what: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise BadResponse(f"InvoiceXpress sent an unexpected {what}.")
     return data

@@ -26,7 +26,7 @@ from invoices.upstream_budget import waiting_as_a_job
 
 logger = logging.getLogger(__name__)
 
-RUNNERS = {
+RUNNERS: dict[str, str] = {  # Job.kind (a Job.Kind value) -> the runner's dotted path
     Job.Kind.BULK_FINALIZE: "invoices.lifecycle.bulk_finalize.bulk_finalize_run",
     Job.Kind.SAFT_VALIDATE: "saft.jobs.saft_validate_run",
     Job.Kind.SAFT_PACK: "saft.pack.saft_pack_run",

@@ -155,9 +155,14 @@ def created_through_ixportal(
     *, account: Account, user: Any, doc_type_path: str, doc_id: int
 ) -> bool:
     """The user created this document with ixportal's Create form (the Submission row)."""
+    user_id = getattr(user, "pk", None)
+    if user_id is None:
+        # No signed-in user created anything; `user_id=None` would be IS NULL and match
+        # the submissions of deleted users (the column is SET_NULL).
+        return False
     return Submission.objects.filter(
         account=account,
-        user_id=getattr(user, "pk", None),
+        user_id=user_id,
         document_type=doc_type_path,
         document_id=doc_id,
     ).exists()

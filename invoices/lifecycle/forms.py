@@ -53,7 +53,8 @@ class _ZeroOrOne(forms.TypedChoiceField):
         super().__init__(
             choices=[("0", "0"), ("1", "1")],
             coerce=lambda value: value == "1",
-            empty_value=False,
+            # django-stubs types empty_value as `str | None`; Django returns it as given.
+            empty_value=False,  # type: ignore[arg-type]
             required=False,
             **kwargs,
         )

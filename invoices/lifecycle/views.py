@@ -18,7 +18,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -185,8 +185,8 @@ def document_change_state(
             stand_in = Document.from_api({"id": document_id, "type": kind.name})
             form = StateChangeForm(request.POST, spec=spec)
             form.is_valid()
-            panel = Panel(spec, form, request.path)
-            return _panel_only(request, account, notice, panel=panel, doc=stand_in)
+            kept = Panel(spec, form, request.path)
+            return _panel_only(request, account, notice, panel=kept, doc=stand_in)
         return _panel_only(request, account, notice)
 
     offer = offer_for(account, request.user, doc, timezone.localdate())
@@ -341,7 +341,7 @@ def document_pdf(
 @login_required
 def document_pdf_download(
     request: HtmxHttpRequest, account_slug: str, type_path: str, document_id: int
-) -> HttpResponse:
+) -> HttpResponseBase:
     """The PDF itself, fetched here so the signed link never reaches the browser."""
     account = get_account_for_user(request, account_slug)
     kind = _kind(type_path)

@@ -116,6 +116,10 @@ class Account(models.Model):
 
     objects = AccountQuerySet.as_manager()
 
+    # Not a column: the signed-in user's role in this company, set on the instance by
+    # `invoices.access.get_account_for_user` (and the pages that list the user's companies).
+    role: Role
+
     class Meta:
         ordering = ["name"]
 

@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from invoices.forms import LooseDecimalField, StyledForm, plausible_year
+from invoices.forms import LooseDecimalField, StyledForm, choice_field, plausible_year
 from invoices.models.payments import PAYMENT_MECHANISMS
 
 
@@ -36,7 +36,7 @@ class PaymentForm(StyledForm):
     def __init__(self, *args: Any, pending: Decimal, series: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.pending = pending
-        self.fields["serie"].choices = [("", _("Default series"))] + [(s, s) for s in series]
+        choice_field(self, "serie").choices = [("", _("Default series"))] + [(s, s) for s in series]
         self.fields["amount"].initial = pending
         self.fields["payment_date"].initial = timezone.localdate()
 

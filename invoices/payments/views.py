@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from invoices.access import get_account_for_user
-from invoices.htmx import render_page_or_fragment
+from invoices.htmx import HtmxHttpRequest, render_page_or_fragment
 from invoices.invoicexpress.document_types import document_type
 from invoices.invoicexpress.errors import InvoiceXpressError, NotFound
 from invoices.models import Role
@@ -26,14 +26,14 @@ from invoices.payments.panel import payment_panel, series_names, shows_payments
 PAYABLE_PATHS = ("invoices", "simplified_invoices")
 
 
-def _go(request: HttpRequest, url: str) -> HttpResponse:
+def _go(request: HtmxHttpRequest, url: str) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def payment_register(
-    request: HttpRequest, account_slug: str, type_path: str, document_id: int
+    request: HtmxHttpRequest, account_slug: str, type_path: str, document_id: int
 ) -> HttpResponse:
     account = get_account_for_user(request, account_slug, role=Role.CLERK)
     if type_path not in PAYABLE_PATHS:
@@ -104,7 +104,7 @@ def _card(request, account, doc, form) -> HttpResponse:
 @require_POST
 @login_required
 def receipt_cancel(
-    request: HttpRequest, account_slug: str, type_path: str, document_id: int, payment_id: int
+    request: HtmxHttpRequest, account_slug: str, type_path: str, document_id: int, payment_id: int
 ) -> HttpResponse:
     account = get_account_for_user(request, account_slug, role=Role.MANAGER)
     payment = Payment.objects.filter(

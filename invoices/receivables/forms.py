@@ -19,7 +19,8 @@ class StatementForm(forms.Form):
     date_to = PtDateField(label=_("To"), required=False)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         today = timezone.localdate()
         cleaned["date_to"] = cleaned.get("date_to") or today
         cleaned["date_from"] = cleaned.get("date_from") or dt.date(cleaned["date_to"].year, 1, 1)

@@ -94,12 +94,15 @@ def sequence_create(request: HtmxHttpRequest, account_slug: str) -> HttpResponse
             call=lambda client: client.create_sequence(serie, make_default=make_default),
             done=_("Series “%(serie)s” created."),
         )
-        if result.failure is None and not is_fragment_request(request):
-            messages.add_message(request, _MESSAGE_LEVELS[result.level], result.message)
-            url = reverse("invoices:sequence_list", args=[account.slug])
-            return redirect(f"{url}?created={result.sequence.id}")
         if result.failure is None:
-            form = SequenceCreateForm(existing=[*existing, result.sequence])  # the next one
+            created = result.sequence
+            if created is None:  # sequence_write answers the series of every write that worked
+                raise AssertionError("A series write without a failure must return the series.")
+            if not is_fragment_request(request):
+                messages.add_message(request, _MESSAGE_LEVELS[result.level], result.message)
+                url = reverse("invoices:sequence_list", args=[account.slug])
+                return redirect(f"{url}?created={created.id}")
+            form = SequenceCreateForm(existing=[*existing, created])  # the next one
         elif not result.failure.in_progress:
             form.add_error(result.failure.form_field, result.failure.message)
     context = {
