@@ -197,8 +197,16 @@ htmx.onLoad((content) => {
     button.className = "btn btn-outline-secondary btn-datepicker";
     button.setAttribute("aria-label", box.getAttribute("data-datepicker") || "Calendar");
     button.title = button.getAttribute("aria-label");
-    box.insertAdjacentElement("afterend", button);
-    button.insertAdjacentElement("afterend", picker);
+    // The button sits inside the box's right edge: both go in a Bootstrap input group.
+    let group = box.parentElement;
+    if (!group.classList.contains("input-group")) {
+      group = document.createElement("div");
+      group.className = "input-group flex-nowrap" + (box.classList.contains("form-control-sm") ? " input-group-sm" : "");
+      box.insertAdjacentElement("beforebegin", group);
+      group.appendChild(box);
+    }
+    group.appendChild(button);
+    group.appendChild(picker);
     button.addEventListener("click", () => {
       const match = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(box.value.trim());
       picker.value = match ? `${match[3]}-${match[2].padStart(2, "0")}-${match[1].padStart(2, "0")}` : "";
