@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
+from invoices.forms import PtDateField
 from saft.periods import Period
 
 # SAF-T (PT) monthly exports exist since 2008; anything earlier is a typo.
@@ -78,11 +79,9 @@ class SaftSubmissionForm(forms.Form):
         label=_("Month"), choices=[(m, MONTHS[m]) for m in range(1, 13)], coerce=int
     )
     year = forms.IntegerField(label=_("Year"), min_value=FIRST_YEAR)
-    submitted_on = forms.DateField(
-        label=_("Submitted on"),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    # dd/mm/yyyy with the calendar button, like every date of the dashboard (a bare browser
+    # date input shows the browser's own order).
+    submitted_on = PtDateField(label=_("Submitted on"))
     export = forms.ChoiceField(label=_("File submitted"), required=False)
     receipt_number = forms.RegexField(
         label=_("Receipt number"),

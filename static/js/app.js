@@ -83,7 +83,9 @@ document.addEventListener("submit", (event) => {
     const wanted = root.querySelector("[data-autofocus]") ||
       (named && document.getElementById(named.getAttribute("data-focus-id")));
     if (wanted) { focusElement(wanted); return; }
-    if (!focusInside && document.activeElement && document.activeElement !== document.body) return;
+    // A swap the user did not start from inside the region (a load trigger, a poll, a search
+    // box filling a list) never takes the focus.
+    if (!focusInside) return;
     const same = activeId && document.getElementById(activeId);
     if (same && root.contains(same)) { focusElement(same); return; }
     if (root !== document.body) {
