@@ -17,3 +17,10 @@ class InvoicesConfig(AppConfig):
 
         # Every upstream request, in every process, spends the account's shared budget.
         set_budget(budget_from_settings())
+
+        from invoices.cockpit.services import refresh_cockpit_if_due
+        from invoices.jobs.runner import on_every_tick
+
+        # The cockpit is read again in the workers' periodic job (at most once per
+        # IXPORTAL_COCKPIT_REFRESH_SECONDS across all of them), so people find it warm.
+        on_every_tick(refresh_cockpit_if_due)

@@ -145,6 +145,9 @@ IXPORTAL_FANOUT_WORKERS = env.int("IXPORTAL_FANOUT_WORKERS", default=16)
 IXPORTAL_FANOUT_TIMEOUT = env.float("IXPORTAL_FANOUT_TIMEOUT", default=8.0)
 # How long cockpit figures are kept in the shared cache (a failure: a minute).
 IXPORTAL_COCKPIT_TTL = env.int("IXPORTAL_COCKPIT_TTL", default=10 * 60)
+# How often the workers' periodic job reads every active company's cockpit figures again
+# (once across all workers): keep it under IXPORTAL_COCKPIT_TTL so the cockpit stays warm.
+IXPORTAL_COCKPIT_REFRESH_SECONDS = env.int("IXPORTAL_COCKPIT_REFRESH_SECONDS", default=300)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -1,26 +1,40 @@
-"""The PDFs of selected documents as one zip: a plain function with a progress callback,
-for the background-job framework to run (and for small selections, a request)."""
+"""The PDFs of documents picked on the list as one zip, built by a background job.
+
+One job item per document: "included" (its file name in the zip) or "missing" (why: a
+draft, gone, still rendering after the waits), and a "LEIA-ME.txt" in the zip names the
+missing ones. The zip is written to a temporary file (memory stays flat however many PDFs),
+then stored under MEDIA_ROOT as the job's result file and served only by an access-checked
+view. A run that takes the job over after a worker died builds the zip again from the
+start: it only reads from InvoiceXpress, so fetching a PDF twice harms nothing.
+"""
 
 from __future__ import annotations
 
-import io
+import secrets
+import tempfile
 import time
 import zipfile
 from dataclasses import dataclass
+from typing import IO, Any
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from invoices.bulk.selection import BulkResult, Outcome, Progress, Selection, no_progress
+from invoices.bulk.selection import Selection
 from invoices.invoicexpress.document_types import document_type
 from invoices.invoicexpress.errors import NotFound
+from invoices.jobs.models import Job, JobItem
+from invoices.jobs.runner import Lease, outcome_counts
+from invoices.jobs.services import job_start
 from invoices.lifecycle.pdf import pdf_download
 from invoices.models import Account
 
-
-@dataclass
-class PdfZip(BulkResult):
-    content: bytes = b""
+INCLUDED = "included"
+MISSING = "missing"
+README = "LEIA-ME.txt"
 
 
 def _waits() -> tuple[float, ...]:
@@ -28,33 +42,61 @@ def _waits() -> tuple[float, ...]:
     return tuple(getattr(settings, "IXPORTAL_BULK_PDF_WAITS", (1.0, 2.0, 3.0, 5.0)))
 
 
-def build_pdf_zip(
-    account: Account, selections: list[Selection], progress: Progress = no_progress, *, user=None
-) -> PdfZip:
-    """Fetch each selected document's PDF (each download audited) into one zip.
+def bulk_pdf_start(*, account: Account, user: Any, selections: list[Selection]) -> Job:
+    """A job zipping the selected documents' PDFs, in the order they were picked."""
+    return job_start(
+        account=account,
+        user=user,
+        kind=Job.Kind.BULK_PDF,
+        items=[(str(s), {"type": s.type_path, "label": str(s)}) for s in selections],
+    )
 
-    A document that fails (a draft, gone, still rendering after the waits) is left out and
-    named in the outcomes, and in a "LEIA-ME.txt" inside the zip, never failing the rest.
-    """
-    result = PdfZip()
-    buffer = io.BytesIO()
-    names: set[str] = set()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for done, selection in enumerate(selections, start=1):
-            fetched = _one_pdf(account, user, selection)
-            if fetched.ok:
-                content, name = fetched.content, _unique(fetched.filename, names)
-                archive.writestr(name, content)
-                outcome = Outcome(selection, True, label=name)
-            else:
-                outcome = Outcome(selection, False, label=str(selection), message=fetched.error)
-            result.outcomes.append(outcome)
-            progress(done, len(selections))
-        if result.failed:
-            lines = [f"{o.label}: {o.message}" for o in result.failed]
-            archive.writestr("LEIA-ME.txt", "\n".join(lines) + "\n")
-    result.content = buffer.getvalue()
-    return result
+
+def bulk_pdf_download_name(job: Job) -> str:
+    day = timezone.localdate(job.created_at)
+    return f"{job.account.slug}-pdf-{day:%Y-%m-%d}.zip"
+
+
+def bulk_pdf_run(job: Job, lease: Lease) -> dict[str, Any]:
+    """The job's body: fetch each item's PDF (each download audited) into one zip."""
+    account = job.account
+    mine = Job.objects.filter(pk=job.pk, lease_owner=lease.owner)
+    items = list(job.items.all())
+    JobItem.objects.filter(job=job).update(outcome=JobItem.PENDING)  # a taken-over run: anew
+    mine.update(done=0)
+    taken: set[str] = set()
+    missing: list[str] = []
+    with tempfile.TemporaryFile() as spool:
+        with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for item in items:
+                lease.check()
+                selection = Selection.parse(item.key)
+                fetched = (
+                    _one_pdf(account, job.started_by, selection)
+                    if selection is not None
+                    else _Fetched(False, error=_("Not a document this dashboard can read."))
+                )
+                if fetched.ok:
+                    name = _unique(fetched.filename, taken)
+                    archive.writestr(name, fetched.content)
+                    item.record(INCLUDED, result={"file": name})
+                else:
+                    missing.append(f"{item.data.get('label', item.key)}: {fetched.error}")
+                    item.record(MISSING, message=fetched.error)
+                lease.progress()
+            if missing:
+                archive.writestr(README, "\n".join(missing) + "\n")
+        if len(missing) < len(items):  # a zip with no PDF in it is not worth a download
+            _store(job, mine, spool)
+    return outcome_counts(job)
+
+
+def _store(job: Job, mine, spool: IO[bytes]) -> None:
+    spool.seek(0)
+    name = f"jobs/{job.account_id}/bulk/{secrets.token_urlsafe(18)}/{bulk_pdf_download_name(job)}"
+    name = default_storage.save(name, File(spool))
+    if not mine.update(result_file=name):
+        default_storage.delete(name)  # another worker took the job over meanwhile
 
 
 @dataclass

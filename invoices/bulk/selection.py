@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from invoices.invoicexpress.document_types import GETTABLE_TYPE_PATHS
 
-# progress(done, total): called after each document, so a job can report how far it got.
-Progress = Callable[[int, int], None]
-MAX_SELECTION = 500
+MAX_SELECTION = 500  # a background job's worth: each document is a request or two upstream
 
 
 @dataclass(frozen=True)
@@ -33,35 +31,13 @@ class Selection:
 
 
 def parse_selections(values: Iterable[str]) -> list[Selection]:
-    """The valid, distinct selections in the order given (at most MAX_SELECTION)."""
-    picked = []
+    """The valid, distinct selections in the order given; it stops reading after
+    MAX_SELECTION + 1, so a caller can tell "too many" without holding them all."""
+    picked: dict[Selection, None] = {}
     for value in values:
         selection = Selection.parse(value)
-        if selection is not None and selection not in picked:
-            picked.append(selection)
-    return picked[:MAX_SELECTION]
-
-
-@dataclass
-class Outcome:
-    selection: Selection
-    ok: bool
-    label: str = ""  # "FT A/12", or the id when the document could not be read
-    message: str = ""
-
-
-@dataclass
-class BulkResult:
-    outcomes: list[Outcome] = field(default_factory=list)
-
-    @property
-    def done(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.ok]
-
-    @property
-    def failed(self) -> list[Outcome]:
-        return [o for o in self.outcomes if not o.ok]
-
-
-def no_progress(done: int, total: int) -> None:
-    """The progress callback when nobody is watching."""
+        if selection is not None:
+            picked.setdefault(selection, None)
+            if len(picked) > MAX_SELECTION:
+                break
+    return list(picked)

@@ -28,6 +28,7 @@ from invoices.cockpit.fanout import Outcome, capped_client, fan_out, fanout_time
 from invoices.documents.forms import RECEIVABLE_TYPES, UNPAID_STATUSES
 from invoices.documents.totals import Totals, walk_documents
 from invoices.invoicexpress.records import Document
+from invoices.jobs.scheduler import slot_won
 from invoices.models import Account
 
 ERROR_TTL = 60  # a failure is asked again after a minute, or at once with Refresh
@@ -243,6 +244,20 @@ def refresh_cockpit(accounts: Iterable[Account] | None = None) -> dict[int, Comp
     """
     chosen = list(Account.objects.filter(is_active=True) if accounts is None else accounts)
     return compute_results(chosen, timeout=float(settings.IXPORTAL_READ_TIMEOUT))
+
+
+REFRESH_SLOT = "cockpit-refresh"
+
+
+def refresh_cockpit_if_due() -> str:
+    """The periodic job's piece (on every tick): `refresh_cockpit` at most once per
+    IXPORTAL_COCKPIT_REFRESH_SECONDS across every worker on every host (a shared slot)."""
+    every = dt.timedelta(seconds=settings.IXPORTAL_COCKPIT_REFRESH_SECONDS)
+    if not slot_won(REFRESH_SLOT, every):
+        return "not due"
+    results = refresh_cockpit()
+    failed = sum(1 for r in results.values() if r.figures is None)
+    return f"{len(results)} companies read, {failed} failed"
 
 
 # ---- the table the page shows -------------------------------------------------------------

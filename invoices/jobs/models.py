@@ -49,6 +49,8 @@ class Job(models.Model):
         BULK_FINALIZE = "bulk_finalize", _("Finalize drafts")
         SAFT_VALIDATE = "saft_validate", _("Validate a SAF-T")
         SAFT_PACK = "saft_pack", _("Accountant's pack")
+        BULK_PDF = "bulk_pdf", _("PDFs as one zip")
+        BULK_EMAIL = "bulk_email", _("E-mail documents to their clients")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting for a worker")

@@ -30,6 +30,8 @@ RUNNERS: dict[str, str] = {  # Job.kind (a Job.Kind value) -> the runner's dotte
     Job.Kind.BULK_FINALIZE: "invoices.lifecycle.bulk_finalize.bulk_finalize_run",
     Job.Kind.SAFT_VALIDATE: "saft.jobs.saft_validate_run",
     Job.Kind.SAFT_PACK: "saft.pack.saft_pack_run",
+    Job.Kind.BULK_PDF: "invoices.bulk.pdfs.bulk_pdf_run",
+    Job.Kind.BULK_EMAIL: "invoices.bulk.emails.bulk_email_run",
 }
 
 

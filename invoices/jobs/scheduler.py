@@ -33,18 +33,23 @@ def tick_if_due() -> bool:
     """Queue the periodic task if it is due and this process wins the slot."""
     from invoices.jobs.tasks import periodic
 
-    now = timezone.now()
-    if not PeriodicSlot.objects.filter(name=SLOT).exists():
-        try:
-            with transaction.atomic():
-                PeriodicSlot.objects.create(name=SLOT, due_at=now)
-        except IntegrityError:
-            pass  # another worker created it
-    won = PeriodicSlot.objects.filter(name=SLOT, due_at__lte=now).update(due_at=now + interval())
-    if not won or _tick_waiting(periodic.module_path):
+    if not slot_won(SLOT, interval()) or _tick_waiting(periodic.module_path):
         return False
     periodic.enqueue()
     return True
+
+
+def slot_won(name: str, every: dt.timedelta) -> bool:
+    """Whether the slot `name` is due and this process moved it `every` on: true for one
+    caller per interval, however many processes on however many hosts ask."""
+    now = timezone.now()
+    if not PeriodicSlot.objects.filter(name=name).exists():
+        try:
+            with transaction.atomic():
+                PeriodicSlot.objects.create(name=name, due_at=now)
+        except IntegrityError:
+            pass  # another worker created it
+    return bool(PeriodicSlot.objects.filter(name=name, due_at__lte=now).update(due_at=now + every))
 
 
 def _tick_waiting(task_path: str) -> bool:

@@ -7,8 +7,10 @@ tells the page `jobFinished` so the item table reloads once.
 
 from __future__ import annotations
 
+import os
+
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 from django_htmx.http import trigger_client_event
@@ -68,4 +70,27 @@ def job_progress(request: HtmxHttpRequest, account_slug: str, job_id: int) -> Ht
     response = render(request, "invoices/jobs/_progress.html", {"account": account, "job": job})
     if not job.is_running:
         trigger_client_event(response, "jobFinished", {"job": job.pk})
+    return private_response(response)
+
+
+@require_GET
+@login_required
+def job_result(request: HtmxHttpRequest, account_slug: str, job_id: int) -> FileResponse:
+    """A finished job's result file (a zip of PDFs), from our storage, to members of its
+    company only: MEDIA_ROOT is never served publicly."""
+    account = get_account_for_user(request, account_slug)
+    job = _get_job_for_account(account, job_id)
+    if job.status != Job.Status.DONE or not job.result_file:
+        raise Http404("This job has no result file.")
+    try:
+        handle = job.result_file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The result file is missing.") from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=os.path.basename(job.result_file.name),
+        content_type="application/zip",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
     return private_response(response)
