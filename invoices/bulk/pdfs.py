@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from invoices.bulk.selection import BulkResult, Outcome, Progress, Selection, no_progress
 from invoices.invoicexpress.document_types import document_type
 from invoices.invoicexpress.errors import NotFound
-from invoices.lifecycle.pdf import pdf_download
+from invoices.lifecycle.pdf import pdf_download, unique_name
 from invoices.models import Account
 
 
@@ -43,7 +43,7 @@ def build_pdf_zip(
         for done, selection in enumerate(selections, start=1):
             fetched = _one_pdf(account, user, selection)
             if fetched.ok:
-                content, name = fetched.content, _unique(fetched.filename, names)
+                content, name = fetched.content, unique_name(fetched.filename, names)
                 archive.writestr(name, content)
                 outcome = Outcome(selection, True, label=name)
             else:
@@ -85,13 +85,3 @@ def _one_pdf(account: Account, user, selection: Selection) -> _Fetched:
         if not download.rendering:
             return _Fetched(True, content=download.content, filename=download.filename)
     return _Fetched(False, error=_("InvoiceXpress is still rendering the PDF. Try again later."))
-
-
-def _unique(name: str, taken: set[str]) -> str:
-    stem, dot, ext = name.rpartition(".")
-    candidate, n = name, 2
-    while candidate in taken:
-        candidate = f"{stem}_{n}{dot}{ext}"
-        n += 1
-    taken.add(candidate)
-    return candidate
