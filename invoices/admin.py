@@ -6,6 +6,19 @@ from invoices.invoicexpress.errors import InvoiceXpressError, Unauthorized, Unre
 from invoices.models import Account, AuditEntry, EmailTemplate, Membership
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Lists and shows rows; nobody adds, changes or deletes them here (history, exports)."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class AccountForm(forms.ModelForm):
     """The API key can only be set or replaced: it is never rendered back."""
 
@@ -89,19 +102,10 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "account", "username", "action", "outcome", "target"]
     list_filter = ["outcome", "action", "account"]
     search_fields = ["username", "target", "detail"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(EmailTemplate)

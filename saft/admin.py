@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from invoices.admin import ReadOnlyAdmin
 from saft.models import SaftDeadline, SaftExport, SaftSubmission
 
 
 @admin.register(SaftExport)
-class SaftExportAdmin(admin.ModelAdmin):
+class SaftExportAdmin(ReadOnlyAdmin):
     """Read-only: exports change only through the request/poll flow, history is never edited."""
 
     list_display = (
@@ -23,15 +24,6 @@ class SaftExportAdmin(admin.ModelAdmin):
     # The file is served only by the access-checked view, never by an admin link.
     exclude = ("file",)
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(SaftDeadline)
 class SaftDeadlineAdmin(admin.ModelAdmin):
@@ -42,18 +34,9 @@ class SaftDeadlineAdmin(admin.ModelAdmin):
 
 
 @admin.register(SaftSubmission)
-class SaftSubmissionAdmin(admin.ModelAdmin):
+class SaftSubmissionAdmin(ReadOnlyAdmin):
     """Read-only: managers mark submissions on the SAF-T page, where it is audited."""
 
     list_display = ("account", "year", "month", "submitted_on", "receipt_number", "submitted_by")
     list_filter = ("account",)
     exclude = ("receipt_pdf",)  # served only by the access-checked view
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -37,13 +37,12 @@ from invoices.invoicexpress.records import Document
 from invoices.jobs.models import Job, JobItem
 from invoices.jobs.runner import Lease, outcome_counts
 from invoices.jobs.services import job_start
-from invoices.lifecycle.pdf import pdf_download
+from invoices.lifecycle.pdf import pdf_download, unique_name
 from invoices.models import Account
 from saft.models import SaftExport
 from saft.periods import Period
-from saft.reconciliation import NUMBERED_STATUSES
+from saft.reconciliation import NUMBERED_STATUSES, numbered_documents
 
-PER_PAGE = 100
 MAX_PAGES = 100  # 10,000 documents, the CSV export's own cap
 INCLUDED = "included"
 MISSING = "missing"
@@ -93,23 +92,9 @@ def pack_download_name(job: Job) -> str:
 def month_documents(client: InvoiceXpressClient, period: Period) -> list[Document]:
     """Every finalized (numbered) document of the month, every type, oldest first."""
     found: dict[int, Document] = {}
-    page = 1
-    while True:
-        result = client.list_documents(
-            statuses=NUMBERED_STATUSES,
-            date_from=period.first_day,
-            date_to=period.last_day,
-            page=page,
-            per_page=PER_PAGE,
-        )
-        for doc in result.documents:
-            if not doc.is_draft:
-                found.setdefault(doc.id, doc)  # a page shifting under us never lists one twice
-        if page >= result.total_pages or not result.documents:
-            break
-        page += 1
-        if page > MAX_PAGES:
-            raise TooManyDocuments
+    for doc in numbered_documents(client, period, max_pages=MAX_PAGES, too_many=TooManyDocuments):
+        if not doc.is_draft:
+            found.setdefault(doc.id, doc)  # a page shifting under us never lists one twice
     return sorted(found.values(), key=lambda d: (d.date or dt.date.max, d.id))
 
 
@@ -168,7 +153,7 @@ def _run(job: Job, lease: Lease) -> dict[str, Any]:
                     missing.append({"document": doc.display_number, "reason": error})
                     item.record(MISSING, message=error)
                 else:
-                    name = _unique(f"pdf/{filename}", taken)
+                    name = unique_name(f"pdf/{filename}", taken)
                     add(name, content)
                     item.record(INCLUDED, result={"file": name})
                 mine.update(done=done)
@@ -241,13 +226,3 @@ def _fetch_pdf(account: Account, user: Any, doc: Document) -> tuple[bytes, str, 
         if not download.rendering:
             return download.content, download.filename, ""
     return b"", "", _("InvoiceXpress is still rendering the PDF. Try again later.")
-
-
-def _unique(name: str, taken: set[str]) -> str:
-    stem, dot, ext = name.rpartition(".")
-    candidate, n = name, 2
-    while candidate in taken:
-        candidate = f"{stem}_{n}{dot}{ext}"
-        n += 1
-    taken.add(candidate)
-    return candidate

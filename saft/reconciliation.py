@@ -7,10 +7,11 @@ out, as in TotalCredit/TotalDebit); and the numbers that one side has and the ot
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from invoices.invoicexpress.records import Document
 from saft.periods import Period
 from saft.report import Reconciliation, TypeReconciliation, TypeTotals
 from saft.validation import FileDocument
@@ -44,34 +45,53 @@ def upstream_month_documents(client, period: Period) -> list[ListedDocument]:
     Each page is one call through the client (its timeout, retries and typed errors).
     """
     listed: list[ListedDocument] = []
+    pages = numbered_documents(
+        client, period, types=SALES_TYPE_NAMES, max_pages=MAX_PAGES, too_many=TooManyDocuments
+    )
+    for doc in pages:
+        if doc.is_draft or not doc.inverted_sequence_number:
+            continue
+        listed.append(
+            ListedDocument(
+                number=doc.display_number,
+                doc_type=doc.type.code,
+                cancelled=doc.status == "canceled",
+                net=doc.before_taxes,
+                tax=doc.taxes,
+                gross=doc.total,
+            )
+        )
+    return listed
+
+
+def numbered_documents(
+    client,
+    period: Period,
+    *,
+    max_pages: int,
+    too_many: type[Exception],
+    types: Iterable[str] = (),
+) -> Iterator[Document]:
+    """The numbered documents InvoiceXpress lists for `period`, page after page, as it lists them.
+
+    Raises `too_many` when there would be a page past `max_pages`.
+    """
     page = 1
     while True:
         result = client.list_documents(
-            types=SALES_TYPE_NAMES,
+            types=types,
             statuses=NUMBERED_STATUSES,
             date_from=period.first_day,
             date_to=period.last_day,
             page=page,
             per_page=PER_PAGE,
         )
-        for doc in result.documents:
-            if doc.is_draft or not doc.inverted_sequence_number:
-                continue
-            listed.append(
-                ListedDocument(
-                    number=doc.display_number,
-                    doc_type=doc.type.code,
-                    cancelled=doc.status == "canceled",
-                    net=doc.before_taxes,
-                    tax=doc.taxes,
-                    gross=doc.total,
-                )
-            )
+        yield from result.documents
         if page >= result.total_pages or not result.documents:
-            return listed
+            return
         page += 1
-        if page > MAX_PAGES:
-            raise TooManyDocuments
+        if page > max_pages:
+            raise too_many
 
 
 def _totals(rows: Iterable[tuple[bool, Decimal, Decimal, Decimal]]) -> TypeTotals:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import random
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -46,7 +47,6 @@ def document_create(
     documents = SandboxDocument.objects.filter(account=account)
     if proprietary_uid and documents.filter(proprietary_uid=proprietary_uid).exists():
         raise DuplicateUid(proprietary_uid)
-    totals = plan.totals
     try:
         with transaction.atomic():
             client = plan.client or SandboxClient.objects.create(
@@ -57,20 +57,7 @@ def document_create(
                 doc_type=info.doc_type,
                 proprietary_uid=proprietary_uid or None,
                 client=client,
-                counter=plan.counter,
-                date=plan.date,
-                due_date=plan.due_date,
-                reference=plan.reference,
-                observations=plan.observations,
-                retention=plan.retention,
-                tax_exemption=plan.tax_exemption,
-                owner=plan.owner,
-                guide=plan.guide,
-                sum=totals.sum,
-                discount=totals.discount,
-                before_taxes=totals.before_taxes,
-                taxes=totals.taxes,
-                total=totals.total,
+                **_plan_fields(plan),
             )
             _write_lines(account, document, plan)
     except IntegrityError:
@@ -78,6 +65,27 @@ def document_create(
             raise DuplicateUid(proprietary_uid) from None
         raise
     return document
+
+
+def _plan_fields(plan: DocumentPlan) -> dict[str, Any]:
+    """The document's fields a plan decides, for a create and for a draft's update alike."""
+    totals = plan.totals
+    return {
+        "counter": plan.counter,
+        "date": plan.date,
+        "due_date": plan.due_date,
+        "reference": plan.reference,
+        "observations": plan.observations,
+        "retention": plan.retention,
+        "tax_exemption": plan.tax_exemption,
+        "owner": plan.owner,
+        "guide": plan.guide,
+        "sum": totals.sum,
+        "discount": totals.discount,
+        "before_taxes": totals.before_taxes,
+        "taxes": totals.taxes,
+        "total": totals.total,
+    }
 
 
 def _write_lines(account, document: SandboxDocument, plan: DocumentPlan) -> None:
@@ -122,7 +130,6 @@ def document_update(*, account, document: SandboxDocument, plan: DocumentPlan) -
 
     Raises StateChangeError when the document is not (or no longer) a draft.
     """
-    totals = plan.totals
     with transaction.atomic():
         locked = (
             SandboxDocument.objects.select_for_update()
@@ -132,23 +139,7 @@ def document_update(*, account, document: SandboxDocument, plan: DocumentPlan) -
         if locked is None:
             raise StateChangeError(f"{document.doc_type} can't be changed anymore")
         client = plan.client or SandboxClient.objects.create(account=account, **plan.client_fields)
-        SandboxDocument.objects.filter(pk=document.pk).update(
-            client=client,
-            counter=plan.counter,
-            date=plan.date,
-            due_date=plan.due_date,
-            reference=plan.reference,
-            observations=plan.observations,
-            retention=plan.retention,
-            tax_exemption=plan.tax_exemption,
-            owner=plan.owner,
-            guide=plan.guide,
-            sum=totals.sum,
-            discount=totals.discount,
-            before_taxes=totals.before_taxes,
-            taxes=totals.taxes,
-            total=totals.total,
-        )
+        SandboxDocument.objects.filter(pk=document.pk).update(client=client, **_plan_fields(plan))
         document.lines.all().delete()
         _write_lines(account, document, plan)
 

@@ -29,7 +29,7 @@ from invoices.invoicexpress.errors import NotFound
 from invoices.jobs.models import Job, JobItem
 from invoices.jobs.runner import Lease, outcome_counts
 from invoices.jobs.services import job_start
-from invoices.lifecycle.pdf import pdf_download
+from invoices.lifecycle.pdf import pdf_download, unique_name
 from invoices.models import Account
 
 INCLUDED = "included"
@@ -77,7 +77,7 @@ def bulk_pdf_run(job: Job, lease: Lease) -> dict[str, Any]:
                     else _Fetched(False, error=_("Not a document this dashboard can read."))
                 )
                 if fetched.ok:
-                    name = _unique(fetched.filename, taken)
+                    name = unique_name(fetched.filename, taken)
                     archive.writestr(name, fetched.content)
                     item.record(INCLUDED, result={"file": name})
                 else:
@@ -127,13 +127,3 @@ def _one_pdf(account: Account, user, selection: Selection) -> _Fetched:
         if not download.rendering:
             return _Fetched(True, content=download.content, filename=download.filename)
     return _Fetched(False, error=_("InvoiceXpress is still rendering the PDF. Try again later."))
-
-
-def _unique(name: str, taken: set[str]) -> str:
-    stem, dot, ext = name.rpartition(".")
-    candidate, n = name, 2
-    while candidate in taken:
-        candidate = f"{stem}_{n}{dot}{ext}"
-        n += 1
-    taken.add(candidate)
-    return candidate

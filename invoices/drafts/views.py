@@ -19,11 +19,12 @@ from invoices.create.forms import CREATABLE_TYPES, DocumentEntry, RawEntry
 from invoices.create.lines import default_tax_name
 from invoices.create.page import company_lists, pick_client, render_entry
 from invoices.create.prefill import raw_from_document
+from invoices.documents.fetch import document_or_redirect
 from invoices.drafts import services
 from invoices.forms import choice_field
 from invoices.htmx import HtmxHttpRequest
 from invoices.invoicexpress.document_types import GETTABLE_TYPE_PATHS, document_type
-from invoices.invoicexpress.errors import InvoiceXpressError, NotFound
+from invoices.invoicexpress.errors import InvoiceXpressError
 from invoices.models import Role
 
 EDITABLE_PATHS = tuple(t.path for t in CREATABLE_TYPES)
@@ -56,15 +57,16 @@ def draft_edit(
         "page_title": _("Edit draft %(type)s #%(id)s") % {"type": kind.label, "id": document_id},
     }
     if request.method == "GET":
-        try:
-            doc = account.client().get_document(kind.path, document_id)
-        except NotFound:
-            raise Http404("No such document.") from None
-        except InvoiceXpressError as exc:
-            messages.error(
-                request, _("The draft could not be read. %(error)s") % {"error": exc.message}
-            )
-            return redirect(detail_url)
+        doc = document_or_redirect(
+            request,
+            account,
+            kind.path,
+            document_id,
+            detail_url=detail_url,
+            unreadable=_("The draft could not be read. %(error)s"),
+        )
+        if isinstance(doc, HttpResponse):
+            return doc
         if not doc.is_draft:
             messages.error(
                 request, _("Only a draft can be edited; this document is already issued.")
@@ -125,15 +127,16 @@ def document_duplicate(
         raise Http404("No such document type.")
     kind = document_type(type_path)
     taxes, sequences, problems = company_lists(account)
-    try:
-        doc = account.client().get_document(kind.path, document_id)
-    except NotFound:
-        raise Http404("No such document.") from None
-    except InvoiceXpressError as exc:
-        messages.error(
-            request, _("The document could not be read. %(error)s") % {"error": exc.message}
-        )
-        return redirect(_detail_url(account, kind.path, document_id))
+    doc = document_or_redirect(
+        request,
+        account,
+        kind.path,
+        document_id,
+        detail_url=_detail_url(account, kind.path, document_id),
+        unreadable=_("The document could not be read. %(error)s"),
+    )
+    if isinstance(doc, HttpResponse):
+        return doc
     new_type = kind.path if kind.path in EDITABLE_PATHS else "invoices"
     raw = raw_from_document(
         doc, sequences=sequences, taxes=taxes, token=uuid.uuid4(), doc_type=new_type, as_copy=True

@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from invoices.access import get_account_for_user
+from invoices.documents.fetch import document_or_redirect
 from invoices.email.forms import DocumentEmailForm, EmailTemplateForm, LanguageForm
 from invoices.email.services import SENDABLE_STATUSES, document_email
 from invoices.email.wording import email_wording
 from invoices.htmx import private_response
 from invoices.invoicexpress.document_types import GETTABLE_TYPE_PATHS, document_type
-from invoices.invoicexpress.errors import InvoiceXpressError, NotFound
 from invoices.models import EmailTemplate, Role, SentEmail
 from invoices.models.email import Language
 
@@ -30,15 +30,16 @@ def document_email_send(
     if type_path not in GETTABLE_TYPE_PATHS:
         raise Http404("No such document type.")
     detail_url = reverse("invoices:document_detail", args=[account.slug, type_path, document_id])
-    try:
-        doc = account.client().get_document(document_type(type_path).path, document_id)
-    except NotFound:
-        raise Http404("No such document.") from None
-    except InvoiceXpressError as exc:
-        messages.error(
-            request, _("The document could not be read. %(error)s") % {"error": exc.message}
-        )
-        return redirect(detail_url)
+    doc = document_or_redirect(
+        request,
+        account,
+        document_type(type_path).path,
+        document_id,
+        detail_url=detail_url,
+        unreadable=_("The document could not be read. %(error)s"),
+    )
+    if isinstance(doc, HttpResponse):
+        return doc
     if doc.status not in SENDABLE_STATUSES:
         messages.error(
             request, _("Only a finalized document can be e-mailed (a draft has no number yet).")

@@ -30,6 +30,17 @@ def pdf_filename(doc: Document, second_copy: bool) -> str:
     return f"{name}{'_2via' if second_copy else ''}.pdf"
 
 
+def unique_name(name: str, taken: set[str]) -> str:
+    """`name`, or `stem_2.ext`, `stem_3.ext`... when a zip already holds it; added to `taken`."""
+    stem, dot, ext = name.rpartition(".")
+    candidate, n = name, 2
+    while candidate in taken:
+        candidate = f"{stem}_{n}{dot}{ext}"
+        n += 1
+    taken.add(candidate)
+    return candidate
+
+
 def _audit_pdf(
     account: Account,
     user: Any,

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from invoices.access import get_account_for_user
+from invoices.documents.fetch import document_or_redirect
 from invoices.htmx import HtmxHttpRequest, render_page_or_fragment
 from invoices.invoicexpress.document_types import document_type
-from invoices.invoicexpress.errors import InvoiceXpressError, NotFound
 from invoices.models import Role
 from invoices.models.payments import Payment
 from invoices.payments import services
@@ -39,15 +39,17 @@ def payment_register(
     if type_path not in PAYABLE_PATHS:
         raise Http404("Payments are registered on invoices and simplified invoices.")
     detail_url = reverse("invoices:document_detail", args=[account.slug, type_path, document_id])
-    try:
-        doc = account.client().get_document(document_type(type_path).path, document_id)
-    except NotFound:
-        raise Http404("No such document.") from None
-    except InvoiceXpressError as exc:
-        messages.error(
-            request, _("The invoice could not be read. %(error)s") % {"error": exc.message}
-        )
-        return _go(request, detail_url)
+    doc = document_or_redirect(
+        request,
+        account,
+        document_type(type_path).path,
+        document_id,
+        detail_url=detail_url,
+        unreadable=_("The invoice could not be read. %(error)s"),
+        go=lambda url: _go(request, url),
+    )
+    if isinstance(doc, HttpResponse):
+        return doc
     panel = payment_panel(account, doc)
     if panel is None or not panel.can_register:
         messages.error(request, _("This document cannot take a payment now."))
