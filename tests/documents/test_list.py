@@ -88,8 +88,9 @@ def test_it_lists_documents_newest_first_the_portuguese_way(client, live_company
     assert "ABCD1234-1" in html
     assert "10/01/2025" in html and "09/02/2025" in html
     assert "Padaria Lusitana, Lda." in html and "508025338" in html
-    assert '<td class="num">1.234,50</td>' in html  # before taxes
-    assert '<td class="num">283,94</td>' in html  # taxes
+    # Before taxes and taxes: shown on wide screens only.
+    assert '<td class="num d-none d-xl-table-cell">1.234,50</td>' in html
+    assert '<td class="num d-none d-xl-table-cell">283,94</td>' in html  # taxes
     assert '<td class="num fw-semibold">1.518,44</td>' in html  # total
     assert "Euro" in html
     assert 'data-status="final"' in html and 'data-status="draft"' in html
