@@ -193,7 +193,7 @@ def test_asking_again_joins_the_pending_export_and_a_finished_one_gets_a_sibling
     assert second.joined and second.export.pk == first.export.pk
     assert SaftExport.objects.count() == 1
     assert AuditEntry.objects.filter(action="saft.request").count() == 2
-    assert "Joined export" in AuditEntry.objects.first().detail
+    assert "Joined export" in AuditEntry.objects.first().text
 
     export = first.export
     while export.is_pending:
