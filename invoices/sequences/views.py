@@ -29,7 +29,6 @@ from invoices.htmx import (
     render_page_or_fragment,
 )
 from invoices.invoicexpress.client import InvoiceXpressClient
-from invoices.invoicexpress.errors import InvoiceXpressError
 from invoices.invoicexpress.sequences import Sequence
 from invoices.models import Account, Role
 from invoices.sequences.forms import SequenceCreateForm, SequenceListForm
@@ -40,11 +39,14 @@ SEQUENCES_CHANGED = "sequencesChanged"  # the table reloads itself on this clien
 
 
 def _table_context(account: Account, *, refresh: bool = False, **extra) -> dict:
-    try:
-        sequences = company_cache.get_sequences(account, refresh=refresh)
-    except InvoiceXpressError as exc:
-        return {"account": account, "series": None, "load_error": exc.message, **extra}
-    return {"account": account, "series": series_rows(sequences), "load_error": "", **extra}
+    got = company_cache.get_sequences_or_stale(account, refresh=refresh)
+    return {
+        "account": account,
+        "series": None if got.value is None else series_rows(got.value),
+        "load_error": got.error,
+        "as_of": got.as_of,  # set when the series shown are the last good list, not a fresh one
+        **extra,
+    }
 
 
 # ---- one company ----------------------------------------------------------------------
