@@ -182,8 +182,9 @@ def export_advance(
     if not result.ready:
         if _waited_too_long(export, now):
             return _give_up(export, now=now)
+        # Our words as a msgid (translated when shown), the service's own kept apart, quoted.
         export.note_progress(
-            result.message or _("InvoiceXpress is generating the file."),
+            gettext_noop("InvoiceXpress is generating the file."), said=result.message
         )
         export.refresh_from_db()
         _log(export, "generating")
