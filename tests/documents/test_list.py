@@ -154,7 +154,7 @@ def test_filters_that_match_nothing_say_so_and_offer_to_clear(client, live_compa
     client.force_login(live_company.viewer)
     html = client.get(URL, {"text": "nothing-like-this"}).content.decode()
     assert "No documents match these filters." in html
-    assert f'<a href="{URL}">Clear filters</a>' in html
+    assert f'<a class="alert-link" href="{URL}">Clear filters</a>' in html
 
 
 # ---- pagination -------------------------------------------------------------------------
