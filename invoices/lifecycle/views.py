@@ -376,7 +376,7 @@ def document_bulk_finalize(request: HtmxHttpRequest, account_slug: str) -> HttpR
             selected=form.cleaned_data["documents"],
         )
         if not is_fragment_request(request):
-            return redirect("invoices:job_detail", account.slug, job.pk)
+            return private_response(redirect("invoices:job_detail", account.slug, job.pk))
         context["job"] = job
         if not job.is_running:  # an inline backend (tests) ran it already
             items = list(job.items.all())
