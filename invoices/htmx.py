@@ -19,6 +19,8 @@ from django.shortcuts import render
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django_htmx.middleware import HtmxDetails
 
+from invoices.invoicexpress.errors import InvoiceXpressError, RateLimited, Unreachable
+
 # HX-History-Restore-Request too: a history restore asks for the whole page at the same URL.
 VARY_HEADERS = ("HX-Request", "HX-History-Restore-Request")
 
@@ -58,3 +60,18 @@ def render_page_or_fragment(
     """
     template = fragment if is_fragment_request(request) else page
     return private_response(render(request, template, context, status=status))
+
+
+def upstream_failure_status(exc: InvoiceXpressError) -> int:
+    """The status of a page that could not be made because InvoiceXpress failed.
+
+    Never 200: htmx (and anything else reading the status) must see a failed page as
+    failed, and app.js then shows it whole instead of swapping it into a fragment's place.
+    A fragment that only reports a failure inside a working page (the documents table) keeps
+    200, so it is swapped like any other answer.
+    """
+    if isinstance(exc, RateLimited):
+        return 503  # busy: try again shortly
+    if isinstance(exc, Unreachable) and exc.timed_out:
+        return 504
+    return 502  # the service failed, refused our key, or answered nonsense

@@ -78,6 +78,9 @@ class SaftExport(models.Model):
     checked_at = models.DateTimeField(_("last checked upstream"), null=True, blank=True)
     attempts = models.PositiveIntegerField(_("upstream checks"), default=0)
     message = models.TextField(_("message"), blank=True)
+    # InvoiceXpress's own words about the export ("Please keep requesting until you get back
+    # the url."): shown quoted, never translated; `message` holds ours.
+    said = models.TextField(_("InvoiceXpress said"), blank=True)
     file = models.FileField(_("file"), upload_to=_unguessable_name, max_length=255, blank=True)
     size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
@@ -211,13 +214,16 @@ class SaftExport(models.Model):
             self.refresh_from_db(fields=["checked_at", "first_checked_at", "attempts"])
         return bool(claimed)
 
-    def note_progress(self, message: str) -> bool:
-        """Still generating (or a passing failure): keep it pending, remember what was said."""
+    def note_progress(self, message: str, *, said: str = "") -> bool:
+        """Still generating (or a passing failure): keep it pending, remember what was said.
+
+        `message` is ours (a plain msgid is translated when shown); `said` is the service's.
+        """
         updated = SaftExport.objects.filter(pk=self.pk, status=self.Status.PENDING).update(
-            message=message
+            message=message, said=said
         )
         if updated:
-            self.message = message
+            self.message, self.said = message, said
         return bool(updated)
 
     def mark_failed(self, message: str, *, now: dt.datetime | None = None) -> bool:

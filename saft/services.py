@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from invoices.formatting import pt_date
 from invoices.invoicexpress.client import InvoiceXpressClient
@@ -31,6 +32,7 @@ from invoices.invoicexpress.errors import (
     Unreachable,
 )
 from invoices.models import Account, AuditEntry
+from invoices.models.audit import sentence, word
 from saft.archive import SaftFileError, read_saft_zip, sha256_of
 from saft.models import SaftExport
 from saft.periods import Period
@@ -180,8 +182,9 @@ def export_advance(
     if not result.ready:
         if _waited_too_long(export, now):
             return _give_up(export, now=now)
+        # Our words as a msgid (translated when shown), the service's own kept apart, quoted.
         export.note_progress(
-            result.message or _("InvoiceXpress is generating the file."),
+            gettext_noop("InvoiceXpress is generating the file."), said=result.message
         )
         export.refresh_from_db()
         _log(export, "generating")
@@ -343,8 +346,15 @@ def account_nif_confirm(*, account: Account, export: SaftExport, user) -> str:
         action="account.nif",
         outcome=AuditEntry.Outcome.OK,
         target=nif,
-        detail=_("Company NIF confirmed from the header of SAF-T export #%(id)s (%(period)s).")
-        % {"id": export.pk, "period": export.period.key},
+        sentences=[
+            sentence(
+                gettext_noop(
+                    "Company NIF confirmed from the header of SAF-T export #%(id)s (%(period)s)."
+                ),
+                id=export.pk,
+                period=export.period.key,
+            )
+        ],
     )
     export.account = account
     _validate_now_or_as_a_job(export, None)
@@ -425,15 +435,24 @@ def _log(export: SaftExport, outcome: str) -> None:
 # ---- audit ------------------------------------------------------------------------------
 
 
-def _audit(*, account: Account, user, export: SaftExport, outcome: str, detail: str) -> None:
+def _audit(
+    *, account: Account, user, export: SaftExport, outcome: str, sentences: list, detail: str = ""
+) -> None:
     AuditEntry.record(
         account=account,
         user=user,
         action="saft.request",
         outcome=outcome,
         target=export.period.key,
+        sentences=sentences,
         detail=detail,
     )
+
+
+def _status_word(export: SaftExport) -> dict[str, str]:
+    # The status's msgid (its label with no language active), translated when shown.
+    with translation.override(None):
+        return word(str(export.get_status_display()))
 
 
 def _audit_request(*, account: Account, user, export: SaftExport, advance: Advance) -> None:
@@ -443,24 +462,45 @@ def _audit_request(*, account: Account, user, export: SaftExport, advance: Advan
         outcome = AuditEntry.Outcome.UNKNOWN  # no answer: generation may or may not have begun
     else:
         outcome = AuditEntry.Outcome.OK
-    detail = _("Export #%(id)s: %(status)s. %(message)s") % {
-        "id": export.pk,
-        "status": export.get_status_display(),
-        "message": export.message,
-    }
-    _audit(account=account, user=user, export=export, outcome=outcome, detail=detail)
+    status = sentence(
+        gettext_noop("Export #%(id)s: %(status)s."), id=export.pk, status=_status_word(export)
+    )
+    # The export's message is text already written in one language (it may quote
+    # InvoiceXpress): kept as it is, after our sentence.
+    _audit(
+        account=account,
+        user=user,
+        export=export,
+        outcome=outcome,
+        sentences=[status],
+        detail=export.message,
+    )
 
 
 def _audit_queued(*, account: Account, user, export: SaftExport) -> None:
-    detail = _("Export #%(id)s: queued; InvoiceXpress is asked on its first check.") % {
-        "id": export.pk
-    }
-    _audit(account=account, user=user, export=export, outcome=AuditEntry.Outcome.OK, detail=detail)
+    queued = sentence(
+        gettext_noop("Export #%(id)s: queued; InvoiceXpress is asked on its first check."),
+        id=export.pk,
+    )
+    _audit(
+        account=account,
+        user=user,
+        export=export,
+        outcome=AuditEntry.Outcome.OK,
+        sentences=[queued],
+    )
 
 
 def _audit_join(*, account: Account, user, export: SaftExport) -> None:
-    detail = _("Joined export #%(id)s, already generating since %(since)s.") % {
-        "id": export.pk,
-        "since": pt_date(timezone.localtime(export.requested_at)),
-    }
-    _audit(account=account, user=user, export=export, outcome=AuditEntry.Outcome.OK, detail=detail)
+    joined = sentence(
+        gettext_noop("Joined export #%(id)s, already generating since %(since)s."),
+        id=export.pk,
+        since=pt_date(timezone.localtime(export.requested_at)),
+    )
+    _audit(
+        account=account,
+        user=user,
+        export=export,
+        outcome=AuditEntry.Outcome.OK,
+        sentences=[joined],
+    )

@@ -246,6 +246,24 @@ class DocumentFilterForm(forms.Form):
             if name not in ("per_page", "page")
         )
 
+    # Shown above the fold; the others sit in the collapsible "More filters" panel.
+    ALWAYS_SHOWN = ("text", "overdue", "per_page", "page")
+
+    def more_filters_active(self) -> int:
+        """How many filters of the collapsible panel were given (or refused): it opens then.
+
+        Read from the raw query, so a refused value (a date that does not parse) opens the
+        panel too and its message is in sight.
+        """
+        active = {
+            key
+            for key in self.fields
+            if key not in self.ALWAYS_SHOWN
+            and any(value.strip() for value in self.given.getlist(key))
+        }
+        active.update(name for name in self.errors if name not in self.ALWAYS_SHOWN)
+        return len(active)
+
     def canonical_query(self) -> QueryDict:
         """The filters as given, without empty or unknown keys: for the address bar and pager."""
         query = QueryDict(mutable=True)

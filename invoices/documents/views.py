@@ -43,6 +43,7 @@ from invoices.htmx import (
     is_fragment_request,
     private_response,
     render_page_or_fragment,
+    upstream_failure_status,
 )
 from invoices.invoicexpress.document_types import GETTABLE_TYPE_PATHS, document_type
 from invoices.invoicexpress.errors import InvoiceXpressError, NotFound
@@ -205,7 +206,14 @@ def document_detail(
         )
     except InvoiceXpressError as exc:
         context["error"] = exc
-        return private_response(render(request, "invoices/documents/document_detail.html", context))
+        return private_response(
+            render(
+                request,
+                "invoices/documents/document_detail.html",
+                context,
+                status=upstream_failure_status(exc),
+            )
+        )
     context.update(_related_context(account, doc))
     context.update(
         doc=doc,

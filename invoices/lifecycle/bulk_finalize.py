@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from invoices.invoicexpress.document_types import GETTABLE_TYPE_PATHS
 from invoices.invoicexpress.errors import InvoiceXpressError
@@ -27,6 +28,7 @@ from invoices.lifecycle.actions import SPECS, Action, table_actions
 from invoices.lifecycle.pages import document_url
 from invoices.lifecycle.state_changes import document_change_state
 from invoices.models import Account, AuditEntry
+from invoices.models.audit import sentence
 
 MAX_DRAFT_PAGES = 5  # 500 drafts; more than that and the page says the list is incomplete
 DRAFTS_PER_PAGE = 100
@@ -240,11 +242,15 @@ def _recognise(job: Job, lease: Lease, item: JobItem) -> None:
         document_type=doc.type.name,
         document_id=doc.id,
         target=doc.display_number,
-        detail=_(
-            "Finalized by a run of job %(job)s that stopped before recording it; read again "
-            "from InvoiceXpress, not sent twice."
-        )
-        % {"job": job.pk},
+        sentences=[
+            sentence(
+                gettext_noop(
+                    "Finalized by a run of job %(job)s that stopped before recording it; read "
+                    "again from InvoiceXpress, not sent twice."
+                ),
+                job=job.pk,
+            )
+        ],
     )
     item.record(
         BulkOutcome.FINALIZED,

@@ -32,6 +32,7 @@ from invoices.htmx import (
     is_fragment_request,
     private_response,
     render_page_or_fragment,
+    upstream_failure_status,
 )
 from invoices.invoicexpress.document_types import (
     ACTIONABLE_TYPE_PATHS,
@@ -427,5 +428,6 @@ def document_bulk_finalize(request: HtmxHttpRequest, account_slug: str) -> HttpR
     context["drafts"] = drafts
     context["rows"] = draft_rows(account, drafts, context["selected"]) if drafts else []
     if not posted:  # a GET is always the page, with htmx or without
-        return private_response(render(request, BULK_PAGE, context))
+        status = upstream_failure_status(context["error"]) if "error" in context else 200
+        return private_response(render(request, BULK_PAGE, context, status=status))
     return render_page_or_fragment(request, page=BULK_PAGE, fragment=BULK_RESULTS, context=context)

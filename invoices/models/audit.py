@@ -2,13 +2,103 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from invoices.invoicexpress import errors
 from invoices.invoicexpress.redaction import redact
 from invoices.models.accounts import Account
+
+# What each action code means, in the reader's language: the page never shows a code.
+ACTION_LABELS = {
+    "document.create": pgettext_lazy("audit action", "Created a draft"),
+    "document.edit": pgettext_lazy("audit action", "Edited a draft"),
+    "document.finalize": pgettext_lazy("audit action", "Finalized"),
+    "document.delete": pgettext_lazy("audit action", "Deleted a draft"),
+    "document.cancel": pgettext_lazy("audit action", "Canceled"),
+    "document.settle": pgettext_lazy("audit action", "Marked as settled"),
+    "document.unsettle": pgettext_lazy("audit action", "Marked as unsettled"),
+    "document.email": pgettext_lazy("audit action", "Sent by e-mail"),
+    "document.pdf": pgettext_lazy("audit action", "Asked for the PDF"),
+    "payment.register": pgettext_lazy("audit action", "Registered a payment"),
+    "receipt.cancel": pgettext_lazy("audit action", "Canceled a receipt"),
+    "sequence.create": pgettext_lazy("audit action", "Created a series"),
+    "sequence.register": pgettext_lazy("audit action", "Registered a series"),
+    "sequence.set_default": pgettext_lazy("audit action", "Made a series the default"),
+    "saft.request": pgettext_lazy("audit action", "Requested the SAF-T"),
+    "account.nif": pgettext_lazy("audit action", "Confirmed the company NIF"),
+}
+
+
+def sentence(msgid: str, **params: Any) -> dict[str, Any]:
+    """One of our sentences for the log, stored untranslated: `msgid` comes from
+    gettext_noop(...), so it is in the catalogue, and is translated when shown. A param may
+    itself be `word(gettext_noop("..."))`, translated too."""
+    return {"msgid": str(msgid), "params": params}
+
+
+def word(msgid: str) -> dict[str, str]:
+    return {"msgid": str(msgid)}
+
+
+def _shown(value: Any) -> Any:
+    if isinstance(value, dict) and "msgid" in value:
+        return gettext(value["msgid"])
+    return value
+
+
+def render_sentence(item: dict[str, Any]) -> str:
+    if "text" in item:  # written before sentences were stored as codes: shown as it was
+        return str(item["text"])
+    text = gettext(item["msgid"])
+    params = item.get("params") or {}
+    if params:
+        try:
+            text = text % {key: _shown(value) for key, value in params.items()}
+        except (KeyError, ValueError, TypeError):
+            text = gettext(item["msgid"])
+    return text
+
+
+def failure_sentences(exc: errors.InvoiceXpressError) -> tuple[list[dict[str, Any]], str]:
+    """What the log says about an upstream failure: our sentence for its kind, and the
+    service's own words (to quote, never to translate) when its answer carried some."""
+    said = " ".join(getattr(exc, "errors", None) or ())
+    if isinstance(exc, errors.Unreachable):
+        msgid = (
+            gettext_noop("InvoiceXpress did not answer in time.")
+            if exc.timed_out
+            else gettext_noop("InvoiceXpress could not be reached.")
+        )
+        return [sentence(msgid)], said
+    kinds = (
+        (errors.Unauthorized, gettext_noop("InvoiceXpress refused the company's API key (401).")),
+        (errors.NotFound, gettext_noop("InvoiceXpress does not have it (404).")),
+        (errors.Conflict, gettext_noop("InvoiceXpress refused it as a conflict (409).")),
+        (errors.Rejected, gettext_noop("InvoiceXpress refused it (422).")),
+        (
+            errors.RateLimited,
+            gettext_noop("InvoiceXpress was busy: nothing was sent or changed (429)."),
+        ),
+        (errors.ServerError, gettext_noop("InvoiceXpress failed (error %(status)s).")),
+        (
+            errors.BadResponse,
+            gettext_noop("InvoiceXpress answered with something that is not its API's answer."),
+        ),
+    )
+    for kind, msgid in kinds:
+        if isinstance(exc, kind):
+            return [sentence(msgid, status=exc.status or "5xx")], said
+    return [
+        sentence(
+            gettext_noop("InvoiceXpress did not confirm it (%(status)s)."), status=exc.status or "?"
+        )
+    ], said
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -39,6 +129,9 @@ class AuditEntry(models.Model):
     document_id = models.BigIntegerField(null=True, blank=True)
     target = models.CharField(max_length=200, blank=True)  # what was acted on, in words
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    # Our own words: a list of sentence(...) items (msgid + params), translated when shown.
+    sentences = models.JSONField(default=list, blank=True)
+    # InvoiceXpress's own words, as it sent them (shown quoted, never translated).
     detail = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
@@ -59,6 +152,16 @@ class AuditEntry(models.Model):
     def delete(self, *args, **kwargs):
         raise ValidationError("The audit log is append-only.")
 
+    @property
+    def action_label(self) -> str:
+        label = ACTION_LABELS.get(self.action)
+        return str(label) if label is not None else self.action
+
+    @property
+    def text(self) -> str:
+        """Our sentences in the reader's language."""
+        return " ".join(render_sentence(item) for item in self.sentences or ())
+
     @classmethod
     def record(
         cls,
@@ -70,8 +173,15 @@ class AuditEntry(models.Model):
         document_type: str = "",
         document_id: int | None = None,
         target: str = "",
+        sentences: list[dict[str, Any]] | None = None,
+        said: str = "",
         detail: str = "",
     ) -> AuditEntry:
+        """`sentences`: our words as sentence(...) items; `said`: InvoiceXpress's own words.
+        `detail` is text already in one language (writers not yet converted): kept as it is."""
+        items = list(sentences or ())
+        if detail:
+            items.append({"text": redact(detail)})
         return cls.objects.create(
             account=account,
             user=user if getattr(user, "pk", None) else None,
@@ -81,5 +191,6 @@ class AuditEntry(models.Model):
             document_type=document_type,
             document_id=document_id,
             target=target[:200],
-            detail=redact(detail),
+            sentences=items,
+            detail=redact(said),
         )

@@ -7,6 +7,7 @@ with the Tax Authority: InvoiceXpress refuses to finalize documents on it.
 
 from __future__ import annotations
 
+import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -15,7 +16,6 @@ from django.utils.translation import gettext_lazy
 
 from invoices import company_cache
 from invoices.invoicexpress.document_types import DOCUMENT_TYPES
-from invoices.invoicexpress.errors import InvoiceXpressError
 from invoices.invoicexpress.sequences import CodeStatus, Sequence, SequenceCounter
 from invoices.models import Account
 
@@ -133,6 +133,9 @@ class CompanyRow:
     default: SeriesRow | None = None
     problem_series: list[SeriesRow] = field(default_factory=list)  # with an N/D type
     error: str = ""
+    # Shown from the last good list because InvoiceXpress failed just now: its time and why.
+    stale_error: str = ""
+    as_of: dt.datetime | None = None
 
     @property
     def can_invoice(self) -> bool | None:
@@ -144,15 +147,16 @@ class CompanyRow:
 
 def _company_row(account: Account, *, refresh: bool, language: str) -> CompanyRow:
     with translation.override(language):  # threads do not inherit the request's language
-        try:
-            sequences = company_cache.get_sequences(account, refresh=refresh)
-        except InvoiceXpressError as exc:
-            return CompanyRow(account=account, error=exc.message)
-    rows = series_rows(sequences)
+        got = company_cache.get_sequences_or_stale(account, refresh=refresh)
+        if got.value is None:
+            return CompanyRow(account=account, error=got.error)
+        rows = series_rows(got.value)
     return CompanyRow(
         account=account,
         default=next((r for r in rows if r.sequence.is_default), None),
         problem_series=[r for r in rows if r.problems],
+        stale_error=got.error,
+        as_of=got.as_of,
     )
 
 

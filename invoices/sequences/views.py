@@ -29,7 +29,6 @@ from invoices.htmx import (
     render_page_or_fragment,
 )
 from invoices.invoicexpress.client import InvoiceXpressClient
-from invoices.invoicexpress.errors import InvoiceXpressError
 from invoices.invoicexpress.sequences import Sequence
 from invoices.models import Account, Role
 from invoices.sequences.forms import SequenceCreateForm, SequenceListForm, SequenceRegisterForm
@@ -47,11 +46,14 @@ def _table_context(
         # page says to refresh, and the htmx table reloads itself on SEQUENCES_CHANGED.
         not_read = _("Not read again, as InvoiceXpress did not answer: refresh in a moment.")
         return {"account": account, "series": None, "load_error": not_read, **extra}
-    try:
-        sequences = company_cache.get_sequences(account, refresh=refresh)
-    except InvoiceXpressError as exc:
-        return {"account": account, "series": None, "load_error": exc.message, **extra}
-    return {"account": account, "series": series_rows(sequences), "load_error": "", **extra}
+    got = company_cache.get_sequences_or_stale(account, refresh=refresh)
+    return {
+        "account": account,
+        "series": None if got.value is None else series_rows(got.value),
+        "load_error": got.error,
+        "as_of": got.as_of,  # set when the series shown are the last good list, not a fresh one
+        **extra,
+    }
 
 
 # ---- one company ----------------------------------------------------------------------

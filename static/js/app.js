@@ -243,3 +243,46 @@ document.addEventListener("htmx:confirm", (event) => {
     event.preventDefault();
   }
 });
+
+// ---- An error answer to an htmx request is shown, never dropped ---------------------------
+// htmx 2 does not swap a 4xx/5xx answer, so a click that hit a 404, a 403 or a page that
+// failed upstream would otherwise seem to do nothing. A whole page (a 404 page, a document
+// InvoiceXpress could not give) replaces the main content, as a full load would show it;
+// anything else, or a poll's answer, becomes a banner. (An invalid form is answered with
+// 200 and swaps as usual.)
+(() => {
+  const banner = (status) => {
+    const messages = document.getElementById("messages");
+    if (!messages) return;
+    const template = document.body.getAttribute(status ? "data-error-banner" : "data-offline-banner") || "";
+    const alert = document.createElement("div");
+    alert.className = "alert alert-danger";
+    alert.setAttribute("role", "alert");
+    alert.setAttribute("data-error-answer", String(status || "network"));
+    alert.textContent = template.replace("{status}", String(status));
+    messages.replaceChildren(alert);
+    alert.scrollIntoView({ block: "nearest" });
+  };
+  const showWhole = (html) => {
+    if (!/<html[\s>]/i.test(html)) return false;
+    const answer = new DOMParser().parseFromString(html, "text/html");
+    const theirs = answer.getElementById("main") || answer.body;
+    const main = document.getElementById("main");
+    if (!theirs || !main) return false;
+    main.replaceChildren(...Array.from(theirs.childNodes).map((node) => document.importNode(node, true)));
+    if (answer.title) document.title = answer.title;
+    htmx.process(main);
+    main.setAttribute("data-error-page", "");
+    main.focus();
+    return true;
+  };
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const xhr = event.detail.xhr;
+    if (!xhr || xhr.status < 400) return;
+    event.detail.shouldSwap = false;
+    const elt = event.detail.elt;
+    const polling = elt && elt.getAttribute && /\bevery\b/.test(elt.getAttribute("hx-trigger") || "");
+    if (polling || !showWhole(xhr.responseText || "")) banner(xhr.status);
+  });
+  document.addEventListener("htmx:sendError", () => banner(0));
+})();

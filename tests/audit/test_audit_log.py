@@ -102,3 +102,77 @@ def test_entries_cannot_be_changed_or_deleted(cast):
         AuditEntry.objects.filter(pk=entry.pk).update(outcome="failed")
     with pytest.raises(ValidationError):
         AuditEntry.objects.all().delete()
+
+
+# ---- one language: codes and parameters, translated when shown ------------------------------
+
+
+def _entry(account, user, **kwargs):
+    from invoices.models.audit import sentence, word
+
+    return AuditEntry.record(
+        account=account,
+        user=user,
+        action="document.cancel",
+        outcome="failed",
+        target="FT 2025/7",
+        sentences=[
+            sentence("%(number)s was canceled.", number="FT 2025/7"),
+            sentence(
+                "Check again first: we cannot tell whether the document was %(verb)s.",
+                verb=word("finalized"),
+            ),
+        ],
+        **kwargs,
+    )
+
+
+def test_every_action_code_written_anywhere_has_a_label():
+    import pathlib
+
+    from invoices.models.audit import ACTION_LABELS
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    written = set()
+    for package in ("invoices", "saft"):
+        for path in (root / package).rglob("*.py"):
+            written.update(
+                re.findall(
+                    r'"((?:document|payment|receipt|sequence|saft|account)\.[a-z_]+)"',
+                    path.read_text(),
+                )
+            )
+    written -= {"document.html", "saft.zip", "saft.xml"}  # file names, not actions
+    assert written and written <= set(ACTION_LABELS), written - set(ACTION_LABELS)
+
+
+def test_the_page_shows_labels_not_codes_and_our_sentences_in_the_readers_language(client, cast):
+    from django.conf import settings
+
+    _entry(cast.account, cast.manager, said="Document can't be canceled: it has a receipt.")
+    client.force_login(cast.manager)
+    english = client.get(URL).content.decode()
+    assert "document.cancel" not in english.replace('data-action="document.cancel"', "")
+    assert ">Canceled</td>" in english
+    assert (
+        "FT 2025/7 was canceled. Check again first: we cannot tell whether the document was finalized."
+        in english
+    )
+    # The service's own words are quoted as such, never translated.
+    assert "InvoiceXpress said: “Document can&#x27;t be canceled: it has a receipt.”" in english
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "pt-pt"
+    portuguese = client.get(URL).content.decode()
+    assert "FT 2025/7 foi anulado." in portuguese and "finalizado" in portuguese
+    assert "was canceled" not in portuguese
+    assert "Document can&#x27;t be canceled: it has a receipt." in portuguese
+
+
+def test_an_entry_written_before_sentences_keeps_its_text(client, cast):
+    record(cast.account, cast.clerk, detail="Criado em português antes da mudança.")
+    entry = AuditEntry.objects.get()
+    assert entry.sentences == [{"text": "Criado em português antes da mudança."}]
+    assert entry.detail == ""
+    client.force_login(cast.manager)
+    html = client.get(URL).content.decode()
+    assert "Criado em português antes da mudança." in html and "InvoiceXpress said" not in html

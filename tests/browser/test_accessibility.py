@@ -10,6 +10,8 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
+from invoices.models import AuditEntry
+from invoices.models.audit import sentence
 from tests.documents.helpers import make_document
 
 pytestmark = pytest.mark.browser
@@ -36,7 +38,8 @@ def pages(draft_id: int, final_id: int, role: str) -> list[str]:
     common = [
         "/",
         f"{company}/documents/",
-        f"{company}/documents/?status=draft&page=1",
+        f"{company}/documents/?status=draft&page=1",  # "More filters" open
+        f"{company}/documents/?text=FT",
         f"{company}/documents/invoices/{draft_id}/",
         f"{company}/documents/invoices/{final_id}/",
         f"{company}/documents/new/",
@@ -62,6 +65,16 @@ def test_no_page_has_a_serious_or_critical_accessibility_finding(live_company, l
     cache.clear()
     draft = make_document(live_company.sandbox, status="draft", number=None)
     final = make_document(live_company.sandbox, status="final", number=7)
+    # The audit log with a translated sentence and a quote of InvoiceXpress's own words.
+    AuditEntry.record(
+        account=live_company.account,
+        user=live_company.manager,
+        action="document.cancel",
+        outcome="failed",
+        target="FT 2025/7",
+        sentences=[sentence("%(number)s was canceled.", number="FT 2025/7")],
+        said="Document can't be canceled.",
+    )
     findings: dict[str, list] = {}
     for role in ("clerk", "manager"):
         page = login(getattr(live_company, role))

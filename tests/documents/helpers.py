@@ -140,6 +140,6 @@ def numbers_in(response) -> list[str]:
     """The document numbers of the list table's rows, in order."""
     html = response.content.decode()
     return re.findall(
-        r'<tr data-document-id="\d+"[^>]*>\s*<td class="text-nowrap">\s*(?:<a [^>]*>)?([^<]+)<',
+        r'<tr data-document-id="\d+"[^>]*>\s*<td[^>]*>\s*(?:<(?:a|span) [^>]*>)?([^<]+)<',
         html,
     )

@@ -291,9 +291,12 @@ def test_another_companys_document_is_not_found_in_this_one(client, live_company
     assert client.get(url("invoices", doc.pk)).status_code == 404
 
 
-def _assert_failure_shown(client, doc_id: int, message: str, status: str = "") -> str:
+def _assert_failure_shown(
+    client, doc_id: int, message: str, status: str = "", answer: int = 502
+) -> str:
     response = client.get(url("invoices", doc_id))
-    assert response.status_code == 200
+    # The whole page failed: it says so in its status too (htmx does not swap it as content).
+    assert response.status_code == answer
     html = response.content.decode()
     assert message in html
     assert f'data-error-status="{status}"' in html
@@ -314,20 +317,22 @@ def test_a_wrong_api_key_says_so_with_the_hint(client, live_company):
 
 
 @pytest.mark.parametrize(
-    ("mode", "message", "status"),
+    ("mode", "message", "status", "answer"),
     [
-        ("429", "limiting requests for this company (429)", "429"),
-        ("500", "InvoiceXpress is having problems (HTTP 500)", "500"),
-        ("503", "InvoiceXpress is having problems (HTTP 503)", "503"),
-        ("html", "a web page instead of data", ""),
-        ("broken_json", "not valid JSON", ""),
+        ("429", "limiting requests for this company (429)", "429", 503),
+        ("500", "InvoiceXpress is having problems (HTTP 500)", "500", 502),
+        ("503", "InvoiceXpress is having problems (HTTP 503)", "503", 502),
+        ("html", "a web page instead of data", "", 502),
+        ("broken_json", "not valid JSON", "", 502),
     ],
 )
-def test_an_upstream_failure_is_a_message_not_a_500(client, live_company, mode, message, status):
+def test_an_upstream_failure_is_a_message_not_a_500(
+    client, live_company, mode, message, status, answer
+):
     doc = make_document(live_company.sandbox)
     faults.inject("acme", mode, count=None)
     client.force_login(live_company.viewer)
-    _assert_failure_shown(client, doc.pk, message, status)
+    _assert_failure_shown(client, doc.pk, message, status, answer)
 
 
 def test_a_timeout_is_a_message(client, live_company, settings):
@@ -336,7 +341,7 @@ def test_a_timeout_is_a_message(client, live_company, settings):
     doc = make_document(live_company.sandbox)
     faults.inject("acme", "timeout", count=None, timeout_seconds=1.0)
     client.force_login(live_company.viewer)
-    _assert_failure_shown(client, doc.pk, "did not answer in time")
+    _assert_failure_shown(client, doc.pk, "did not answer in time", answer=504)
     # The sandbox is still sleeping on those requests, holding a database connection: let it
     # finish before the test's database goes away.
     time.sleep(0.8)

@@ -262,3 +262,37 @@ def test_a_date_filter_with_an_implausible_year_is_refused_before_any_call(typed
     form = DocumentFilterForm({"date_from": typed})
     assert not form.is_valid()
     assert "year between 1990 and 2099" in str(form.errors["date_from"])
+
+
+# ---- the folded "More filters" panel ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "active"),
+    [
+        ({}, 0),
+        ({"text": "padaria", "per_page": "100", "page": "2"}, 0),
+        ({"status": ["final", "settled"]}, 1),
+        ({"date_from": "01/01/2025", "reference": "PO-7", "archived": "archived"}, 3),
+        ({"date_from": "32/01/2025"}, 1),  # refused: open, so its message is in sight
+        ({"date_from": "", "reference": ""}, 0),
+    ],
+)
+def test_the_panel_counts_the_filters_in_use_beyond_the_search_box(query, active):
+    from django.http import QueryDict
+
+    data = QueryDict(mutable=True)
+    for key, value in query.items():
+        data.setlist(key, value if isinstance(value, list) else [value])
+    form = DocumentFilterForm(data)
+    form.is_valid()
+    assert form.more_filters_active() == active
+
+
+def test_the_panel_is_folded_unless_a_filter_in_it_is_used(client, cast):
+    client.force_login(cast.viewer)
+    folded = client.get(URL, {"text": "padaria"}).content.decode()
+    assert '<details id="more-filters">' in folded
+    opened = client.get(URL, {"status": "final"}).content.decode()
+    assert '<details id="more-filters" open>' in opened
+    assert "1 in use" in opened

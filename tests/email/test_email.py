@@ -115,7 +115,7 @@ def test_a_clerk_emails_a_final_invoice_and_the_page_shows_it(client, live_compa
     row = SentEmail.objects.get()
     assert (row.status, row.to, row.user) == ("sent", "contas@cliente.pt", live_company.clerk)
     audit = AuditEntry.objects.get(action="document.email")
-    assert audit.outcome == "ok" and "contas@cliente.pt" in audit.detail
+    assert audit.outcome == "ok" and "contas@cliente.pt" in audit.text
     page = client.get(f"/c/acme/documents/invoices/{invoice.id}/").content.decode()
     assert 'id="document-emails"' in page and "contas@cliente.pt" in page
 

@@ -215,7 +215,14 @@ def test_cancelling_with_a_reason_cancels_and_records_it(manager, final_invoice)
     assert (stored.status, stored.state_message) == ("canceled", "Cliente errado")
     assert 'data-status="canceled"' in html and "was canceled." in html
     entry = last_audit("document.cancel")
-    assert (entry.outcome, entry.detail) == (AuditEntry.Outcome.OK, "Cliente errado")
+    assert entry.outcome == AuditEntry.Outcome.OK
+    # Stored as codes with parameters, not as sentences in one language.
+    assert entry.sentences == [
+        {"msgid": "Reason given: “%(reason)s”.", "params": {"reason": "Cliente errado"}},
+        {"msgid": "%(number)s was canceled.", "params": {"number": entry.target}},
+    ]
+    assert entry.text == f"Reason given: “Cliente errado”. {entry.target} was canceled."
+    assert entry.detail == ""  # InvoiceXpress said nothing of its own
     assert offered_actions(html) == set()
 
 

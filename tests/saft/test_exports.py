@@ -98,7 +98,7 @@ def test_it_follows_202s_to_the_archived_and_verified_file(client, month_with_sa
     assert response.status_code == 302 and response["Location"] == "/c/acme/saft/"
     export = SaftExport.objects.get()
     assert export.is_pending and export.attempts == 1 and export.requested_by == world.manager
-    assert "generation was started" in export.message
+    assert "generation was started" in export.said
 
     page = client.get("/c/acme/saft/")
     assert f'id="export-{export.pk}"' in page.content.decode()
@@ -193,7 +193,7 @@ def test_asking_again_joins_the_pending_export_and_a_finished_one_gets_a_sibling
     assert second.joined and second.export.pk == first.export.pk
     assert SaftExport.objects.count() == 1
     assert AuditEntry.objects.filter(action="saft.request").count() == 2
-    assert "Joined export" in AuditEntry.objects.first().detail
+    assert "Joined export" in AuditEntry.objects.first().text
 
     export = first.export
     while export.is_pending:
@@ -334,3 +334,26 @@ def test_all_my_companies_requests_the_month_for_each_company_i_manage(client, l
         ("acme", "ready", 1),
         ("globex", "ready", 2),
     ]
+
+
+def test_the_services_own_words_are_quoted_and_ours_read_in_the_readers_language(
+    client, live_company
+):
+    from django.conf import settings as django_settings
+
+    world = live_company
+    export = export_request(account=world.account, user=world.manager, period=PERIOD).export
+    export_advance(export=export)  # the sandbox answers 202 with its own message
+    assert export.is_pending
+    assert export.message == "InvoiceXpress is generating the file."  # a msgid, not a translation
+    assert "Please keep requesting until you get back the url." in export.said
+
+    client.force_login(world.manager)
+    url = "/c/acme/saft/"  # the exports list, a row per export
+    english = client.get(url).content.decode()
+    assert "InvoiceXpress is generating the file." in english
+    assert "InvoiceXpress said: “The SAF-T file generation was started." in english
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "pt-pt"
+    portuguese = client.get(url).content.decode()
+    assert "O InvoiceXpress está a gerar o ficheiro." in portuguese
+    assert "Please keep requesting until you get back the url." in portuguese  # quoted as sent

@@ -173,7 +173,7 @@ def test_all_my_companies_makes_the_rows_without_calling_invoicexpress(client, c
         ("acme", "2026-10", AuditEntry.Outcome.OK),
         ("globex", "2026-10", AuditEntry.Outcome.OK),
     ]
-    assert "queued" in audited[0].detail and "Joined export" in audited[1].detail
+    assert "queued" in audited[0].text and "Joined export" in audited[1].text
 
     row = client.get(f"/saft/exports/{acme.pk}/", headers={"HX-Request": "true"}).content.decode()
     acme.refresh_from_db()

@@ -55,7 +55,7 @@ def test_creating_shows_the_new_series_with_its_validation_codes(live):
     assert b"B2027" in live.client.get(LIST).content  # the cache was dropped
     entry = only_audit_entry("sequence.create")
     assert (entry.outcome, entry.target, entry.username) == ("ok", "B2027", "manager")
-    assert code_of(created, "invoice") in entry.detail
+    assert code_of(created, "invoice") in entry.text
 
 
 def test_creating_can_make_the_new_series_the_default(live):
@@ -95,7 +95,7 @@ def test_a_name_that_already_exists_upstream_is_code_002(live):
     assert "is-invalid" in html
     entry = only_audit_entry("sequence.create")
     assert entry.outcome == "failed"
-    assert "002" in entry.detail
+    assert "002" in f"{entry.text} {entry.detail}"
 
 
 def test_a_name_the_service_does_not_allow_is_code_001(live, monkeypatch):

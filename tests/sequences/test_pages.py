@@ -4,9 +4,12 @@
 sandbox starts every account with one registered default series named after the year.
 """
 
+import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from invoices.models import Membership, Role
 from sandbox.models import SandboxSequence, SandboxSequenceCounter
@@ -164,3 +167,29 @@ def test_the_overview_shows_one_companys_failure_on_its_row_only(live):
     assert "cannot be reached" in globex
     assert 'data-can-invoice="yes"' in acme
     assert 'id="overview-unknown"' in html
+
+
+# ---- InvoiceXpress failing: the last good list, saying how old it is -----------------------
+
+
+@time_machine.travel(dt.datetime(2026, 3, 2, 9, 41, 5, tzinfo=ZoneInfo("Europe/Lisbon")))
+def test_under_a_500_the_cached_series_say_as_of_when(live, fast_failures):
+    from sandbox import faults
+
+    live.client.get(LIST)  # the last good answer, at 09:41 Lisbon time
+    faults.inject("acme", "500", count=None, path_prefix="sequences.json")
+    for url in (f"{LIST}?refresh=1", "/sequences/?refresh=1"):
+        html = live.client.get(url).content.decode()
+        assert "as of 09:41" in html, url
+        assert "HTTP 500" in html or "500" in html
+    page = live.client.get(f"{LIST}?refresh=1", headers=HTMX).content.decode()
+    assert 'id="sequence-stale"' in page and 'id="sequence-load-error"' not in page
+    assert "2026" in page  # the series themselves are still listed
+
+
+def test_with_nothing_cached_a_500_is_an_error_without_series(live, fast_failures):
+    from sandbox import faults
+
+    faults.inject("acme", "500", count=None, path_prefix="sequences.json")
+    html = live.client.get(LIST, headers=HTMX).content.decode()
+    assert 'id="sequence-load-error"' in html and "as of" not in html

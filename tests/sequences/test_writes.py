@@ -54,7 +54,7 @@ def test_registering_updates_the_list_in_place(live):
     assert "Series “P” registered with the Tax Authority." in html
     entry = only_audit_entry("sequence.register")
     assert (entry.outcome, entry.target) == ("ok", "P")
-    assert code in entry.detail
+    assert code in entry.text
 
 
 def test_registering_without_js_redirects_to_the_list(live):
