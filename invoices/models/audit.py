@@ -31,6 +31,7 @@ ACTION_LABELS = {
     "sequence.register": pgettext_lazy("audit action", "Registered a series"),
     "sequence.set_default": pgettext_lazy("audit action", "Made a series the default"),
     "saft.request": pgettext_lazy("audit action", "Requested the SAF-T"),
+    "saft.submitted": pgettext_lazy("audit action", "Marked the SAF-T submitted"),
     "account.nif": pgettext_lazy("audit action", "Confirmed the company NIF"),
 }
 

@@ -209,17 +209,23 @@ def _unquote(text: str) -> str:
 
 
 def read_po(path: Path) -> list[dict]:
-    """The .po's entries: msgid, msgid_plural, msgstr (a list: one per plural form), flags."""
+    """The .po's entries: msgctxt, msgid, msgid_plural, msgstr (one per plural form), flags."""
     entries = []
     for block in path.read_text(encoding="utf-8").strip().split("\n\n"):
-        entry: dict = {"msgid": None, "msgid_plural": None, "msgstr": [], "flags": set()}
+        entry: dict = {
+            "msgctxt": None,
+            "msgid": None,
+            "msgid_plural": None,
+            "msgstr": [],
+            "flags": set(),
+        }
         target = None
         for line in block.splitlines():
             if line.startswith("#,"):
                 entry["flags"] |= {flag.strip() for flag in line[2:].split(",")}
             elif line.startswith("#"):
                 continue
-            elif m := re.match(r"(msgid_plural|msgid|msgstr(?:\[\d+\])?) (.*)", line):
+            elif m := re.match(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?) (.*)", line):
                 keyword, value = m[1], _unquote(m[2])
                 if keyword.startswith("msgstr"):
                     entry["msgstr"].append(value)
@@ -283,7 +289,9 @@ def test_the_committed_mo_matches_the_po():
         compiled = gettext.GNUTranslations(f)
     stale = []
     for e in MESSAGES:
-        if e["msgid_plural"]:
+        if e["msgctxt"] is not None:
+            got = [compiled.pgettext(e["msgctxt"], e["msgid"])]
+        elif e["msgid_plural"]:
             got = [compiled.ngettext(e["msgid"], e["msgid_plural"], n) for n in (1, 2)]
         else:
             got = [compiled.gettext(e["msgid"])]

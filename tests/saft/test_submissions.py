@@ -72,7 +72,7 @@ def test_a_manager_marks_a_month_submitted_and_the_badge_overview_and_audit_say_
     assert "Mark submitted" not in acme
     entry = AuditEntry.objects.get(action="saft.submitted")
     assert entry.user == cast.manager and entry.target == "2026-10"
-    assert f"#{export.pk}" in entry.detail and "AT-2026/123" in entry.detail
+    assert f"#{export.pk}" in entry.text and "AT-2026/123" in entry.text
     # The receipt is kept and served to members only, through the checked view.
     receipt_url = f"/c/acme/saft/submissions/{submission.pk}/receipt/"
     assert receipt_url in client.get("/c/acme/saft/").content.decode()
@@ -92,7 +92,7 @@ def test_a_month_exported_outside_the_dashboard_can_be_marked(client, cast, nove
     assert submission.export is None and submission.is_outside
     badge = _badge(client)
     assert 'data-deadline="submitted"' in badge and "outside the dashboard" in badge
-    assert "outside the dashboard" in AuditEntry.objects.get(action="saft.submitted").detail
+    assert "outside the dashboard" in AuditEntry.objects.get(action="saft.submitted").text
 
 
 @pytest.mark.parametrize("validation", ["invalid", "unchecked"])
