@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from invoices import company_cache, countries
-from invoices.create import services
+from invoices.create import clients
 from invoices.create.forms import DocumentEntry, RawEntry
 from invoices.create.prefill import header_from_client
 from invoices.htmx import HtmxHttpRequest, render_page_or_fragment
@@ -95,7 +95,7 @@ def _focus_id(entry: DocumentEntry, focus: str) -> str:
 
 def pick_client(account: Account, raw: RawEntry, client_id: str) -> list[str]:
     try:
-        client = services.client_by_id(account=account, client_id=int(client_id))
+        client = clients.client_by_id(account=account, client_id=int(client_id))
     except ValueError:
         client = None
     except InvoiceXpressError as exc:

@@ -8,6 +8,8 @@ create in `services`.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from invoices.access import get_account_for_user
-from invoices.create import services
+from invoices.create import clients, services
 from invoices.create.client_fields import ClientSearchForm
 from invoices.create.credit_notes import credit_note_fits
 from invoices.create.forms import CREDIT_NOTE, NOTE_TYPES, DocumentEntry, OwnerSearchForm, RawEntry
@@ -330,16 +332,15 @@ def document_create_preview(request: HtmxHttpRequest, account_slug: str) -> Http
 def client_search(request: HtmxHttpRequest, account_slug: str) -> HttpResponse:
     """Known clients matching what is typed in the name or NIF field (from a cached list)."""
     account = get_account_for_user(request, account_slug, role=Role.CLERK)
-    form = ClientSearchForm(request.GET)
-    query = form.query
-    clients, error = [], None
-    if query:
-        try:
-            clients = services.client_search(account=account, query=query)
-        except InvoiceXpressError as exc:
-            error = exc
-    context = {"account": account, "clients": clients, "query": query, "error": error}
-    return private_response(render(request, "invoices/create/_client_suggestions.html", context))
+    query = ClientSearchForm(request.GET).query
+    return _suggestions(
+        request,
+        account,
+        query,
+        lambda: clients.client_search(account=account, query=query),
+        key="clients",
+        template="invoices/create/_client_suggestions.html",
+    )
 
 
 @require_GET
@@ -347,13 +348,34 @@ def client_search(request: HtmxHttpRequest, account_slug: str) -> HttpResponse:
 def owner_search(request: HtmxHttpRequest, account_slug: str) -> HttpResponse:
     """Issued invoices matching what is typed in "Corrects document" ("FT 2026/3")."""
     account = get_account_for_user(request, account_slug, role=Role.CLERK)
-    form = OwnerSearchForm(request.GET)
-    query = form.query
-    documents, error = [], None
+    query = OwnerSearchForm(request.GET).query
+    return _suggestions(
+        request,
+        account,
+        query,
+        lambda: services.owner_search(account=account, text=query),
+        key="documents",
+        template="invoices/create/_owner_suggestions.html",
+    )
+
+
+def _suggestions(
+    request: HtmxHttpRequest,
+    account: Account,
+    query: str,
+    look_up: Callable[[], list[Any]],
+    *,
+    key: str,
+    template: str,
+) -> HttpResponse:
+    """A look-up's suggestions under the field typed in (nothing asked for an empty query);
+    a failure is shown in the list's place, never a 500."""
+    found: list[Any] = []
+    error = None
     if query:
         try:
-            documents = services.owner_search(account=account, text=query)
+            found = look_up()
         except InvoiceXpressError as exc:
             error = exc
-    context = {"account": account, "documents": documents, "query": query, "error": error}
-    return private_response(render(request, "invoices/create/_owner_suggestions.html", context))
+    context = {"account": account, key: found, "query": query, "error": error}
+    return private_response(render(request, template, context))

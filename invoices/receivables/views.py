@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from invoices.access import get_account_for_user
-from invoices.create.services import client_by_id
+from invoices.create.clients import client_by_id
 from invoices.htmx import private_response
 from invoices.invoicexpress.errors import InvoiceXpressError
 from invoices.models import Account

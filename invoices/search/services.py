@@ -20,7 +20,7 @@ from typing import Any
 
 from invoices import company_cache
 from invoices.cockpit.fanout import Outcome, capped_client, fan_out
-from invoices.create.services import client_search
+from invoices.create.clients import client_search
 from invoices.documents.forms import TYPE_NAMES, split_document_number
 from invoices.invoicexpress.document_types import DOCUMENT_TYPES
 from invoices.invoicexpress.records import Document
