@@ -32,7 +32,7 @@ from invoices.invoicexpress.errors import (
     Unreachable,
 )
 from invoices.models import Account, AuditEntry
-from invoices.models.audit import sentence, word
+from invoices.sentences import sentence, word
 from saft.archive import SaftFileError, read_saft_zip, sha256_of
 from saft.models import SaftExport
 from saft.periods import Period

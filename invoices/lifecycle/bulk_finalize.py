@@ -28,7 +28,7 @@ from invoices.lifecycle.actions import SPECS, Action, table_actions
 from invoices.lifecycle.pages import document_url
 from invoices.lifecycle.state_changes import document_change_state
 from invoices.models import Account, AuditEntry
-from invoices.models.audit import sentence
+from invoices.sentences import sentence
 
 MAX_DRAFT_PAGES = 5  # 500 drafts; more than that and the page says the list is incomplete
 DRAFTS_PER_PAGE = 100

@@ -23,7 +23,7 @@ from invoices.invoicexpress.errors import (
 from invoices.invoicexpress.records import Document
 from invoices.lifecycle.actions import SPECS, Action
 from invoices.models import Account, AuditEntry
-from invoices.models.audit import failure_sentences, sentence, word
+from invoices.sentences import failure_sentences, sentence, word
 
 
 @dataclass(frozen=True)

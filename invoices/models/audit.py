@@ -7,12 +7,12 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from invoices.invoicexpress import errors
 from invoices.invoicexpress.redaction import redact
 from invoices.models.accounts import Account
+from invoices.sentences import render_sentences
 
 # What each action code means, in the reader's language: the page never shows a code.
 ACTION_LABELS = {
@@ -34,72 +34,6 @@ ACTION_LABELS = {
     "saft.submitted": pgettext_lazy("audit action", "Marked the SAF-T submitted"),
     "account.nif": pgettext_lazy("audit action", "Confirmed the company NIF"),
 }
-
-
-def sentence(msgid: str, **params: Any) -> dict[str, Any]:
-    """One of our sentences for the log, stored untranslated: `msgid` comes from
-    gettext_noop(...), so it is in the catalogue, and is translated when shown. A param may
-    itself be `word(gettext_noop("..."))`, translated too."""
-    return {"msgid": str(msgid), "params": params}
-
-
-def word(msgid: str) -> dict[str, str]:
-    return {"msgid": str(msgid)}
-
-
-def _shown(value: Any) -> Any:
-    if isinstance(value, dict) and "msgid" in value:
-        return gettext(value["msgid"])
-    return value
-
-
-def render_sentence(item: dict[str, Any]) -> str:
-    if "text" in item:  # written before sentences were stored as codes: shown as it was
-        return str(item["text"])
-    text = gettext(item["msgid"])
-    params = item.get("params") or {}
-    if params:
-        try:
-            text = text % {key: _shown(value) for key, value in params.items()}
-        except (KeyError, ValueError, TypeError):
-            text = gettext(item["msgid"])
-    return text
-
-
-def failure_sentences(exc: errors.InvoiceXpressError) -> tuple[list[dict[str, Any]], str]:
-    """What the log says about an upstream failure: our sentence for its kind, and the
-    service's own words (to quote, never to translate) when its answer carried some."""
-    said = " ".join(getattr(exc, "errors", None) or ())
-    if isinstance(exc, errors.Unreachable):
-        msgid = (
-            gettext_noop("InvoiceXpress did not answer in time.")
-            if exc.timed_out
-            else gettext_noop("InvoiceXpress could not be reached.")
-        )
-        return [sentence(msgid)], said
-    kinds = (
-        (errors.Unauthorized, gettext_noop("InvoiceXpress refused the company's API key (401).")),
-        (errors.NotFound, gettext_noop("InvoiceXpress does not have it (404).")),
-        (errors.Conflict, gettext_noop("InvoiceXpress refused it as a conflict (409).")),
-        (errors.Rejected, gettext_noop("InvoiceXpress refused it (422).")),
-        (
-            errors.RateLimited,
-            gettext_noop("InvoiceXpress was busy: nothing was sent or changed (429)."),
-        ),
-        (errors.ServerError, gettext_noop("InvoiceXpress failed (error %(status)s).")),
-        (
-            errors.BadResponse,
-            gettext_noop("InvoiceXpress answered with something that is not its API's answer."),
-        ),
-    )
-    for kind, msgid in kinds:
-        if isinstance(exc, kind):
-            return [sentence(msgid, status=exc.status or "5xx")], said
-    return [
-        sentence(
-            gettext_noop("InvoiceXpress did not confirm it (%(status)s)."), status=exc.status or "?"
-        )
-    ], said
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -161,7 +95,7 @@ class AuditEntry(models.Model):
     @property
     def text(self) -> str:
         """Our sentences in the reader's language."""
-        return " ".join(render_sentence(item) for item in self.sentences or ())
+        return render_sentences(self.sentences)
 
     @classmethod
     def record(

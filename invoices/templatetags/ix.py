@@ -1,8 +1,9 @@
-"""The template side of `invoices.formatting`: each filter calls it, nothing more."""
+"""The template side of `invoices.formatting` and `invoices.sentences`: each filter calls
+them, nothing more."""
 
 from django import template
 
-from invoices import formatting
+from invoices import formatting, sentences
 
 register = template.Library()
 
@@ -16,6 +17,8 @@ register.filter("atcud_meaning", formatting.atcud_meaning)
 register.filter("status_colour", formatting.status_colour)
 register.filter("status_label", formatting.status_label)
 register.filter("unit_label", formatting.unit_label)
+# A stored list of our sentences (invoices/sentences.py) in the reader's language.
+register.filter("sentences", sentences.render_sentences)
 
 
 @register.inclusion_tag("invoices/_status_badge.html")

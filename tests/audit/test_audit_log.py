@@ -108,7 +108,7 @@ def test_entries_cannot_be_changed_or_deleted(cast):
 
 
 def _entry(account, user, **kwargs):
-    from invoices.models.audit import sentence, word
+    from invoices.sentences import sentence, word
 
     return AuditEntry.record(
         account=account,

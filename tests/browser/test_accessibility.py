@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from invoices.models import AuditEntry
-from invoices.models.audit import sentence
+from invoices.sentences import sentence
 from tests.documents.helpers import make_document
 
 pytestmark = pytest.mark.browser
