@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.db import connections
 
 from invoices.invoicexpress.client import InvoiceXpressClient
 from invoices.invoicexpress.records import Document
@@ -85,10 +86,17 @@ def walk_documents(
     def fetch(number: int) -> tuple[Document, ...]:
         return client.list_documents(**filters, page=number, per_page=PAGE_SIZE).documents
 
+    def fetch_in_pool(number: int) -> tuple[Document, ...]:
+        try:
+            return fetch(number)
+        finally:
+            # The pool thread's own connections (the upstream budget's store), not the caller's.
+            connections.close_all()
+
     if parallel > 1 and len(rest) > 1:
         # A small pool of its own (the callers' pools are busy running this very call).
         with ThreadPoolExecutor(max_workers=min(parallel, len(rest))) as pool:
-            pages = list(pool.map(fetch, rest))
+            pages = list(pool.map(fetch_in_pool, rest))
     else:
         pages = [fetch(number) for number in rest]
     for documents in pages:

@@ -11,6 +11,7 @@ import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from django.db import connections
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
@@ -164,11 +165,15 @@ def company_rows(accounts: list[Account], *, refresh: bool, language: str) -> li
     """One row per company, in the order given, each read from the cache or InvoiceXpress.
 
     The companies are asked at once: one that times out must not hold up the others. The
-    workers only use the cache and HTTP, never the database.
+    workers use the cache and HTTP; a database they touch (the upstream budget's store) is
+    closed when their row is done, or each pool thread would leave a connection behind.
     """
 
     def company_row(account: Account) -> CompanyRow:
-        return _company_row(account, refresh=refresh, language=language)
+        try:
+            return _company_row(account, refresh=refresh, language=language)
+        finally:
+            connections.close_all()  # this thread's connections only
 
     with ThreadPoolExecutor(max_workers=max(1, min(OVERVIEW_WORKERS, len(accounts)))) as pool:
         return list(pool.map(company_row, accounts))
