@@ -96,3 +96,14 @@ def failure_sentences(exc: errors.InvoiceXpressError) -> tuple[list[dict[str, An
             gettext_noop("InvoiceXpress did not confirm it (%(status)s)."), status=exc.status or "?"
         )
     ], said
+
+
+def message_text(items: Any, said: str = "") -> str:
+    """A stored message as one plain text in the reader's language (a form error, a flash
+    message, a job item): our sentences, then the service's own words quoted as it sent
+    them, in the words the pages use around them."""
+    text = render_sentences(items)
+    if said:
+        quoted = gettext("InvoiceXpress said: “%(said)s”") % {"said": said}
+        text = f"{text} {quoted}" if text else quoted
+    return text

@@ -107,7 +107,7 @@ def _one_email(job: Job, lease: Lease, item: JobItem) -> None:
     )
     item.record(
         SENT_OUTCOMES[SentEmail.Status(sent.status)],
-        message=sent.to if sent.status == SentEmail.Status.SENT else sent.message,
+        message=sent.to if sent.status == SentEmail.Status.SENT else sent.message_text,
         result={"sent_email": sent.pk},
     )
 
@@ -131,7 +131,7 @@ def _recognise(job: Job, item: JobItem) -> None:
     if sent is not None:
         item.record(
             SENT_OUTCOMES[SentEmail.Status(sent.status)],
-            message=sent.to if sent.status == SentEmail.Status.SENT else sent.message,
+            message=sent.to if sent.status == SentEmail.Status.SENT else sent.message_text,
             result={"sent_email": sent.pk},
         )
         return

@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from invoices.create.credits import CreditPosition, credit_position
 from invoices.formatting import status_label
@@ -34,12 +35,14 @@ from invoices.invoicexpress.records import Document, to_date, to_decimal
 from invoices.lifecycle.draft_dates import draft_date_problem
 from invoices.models import Account, AuditEntry
 from invoices.models.submissions import Submission
+from invoices.sentences import failure_sentences, sentence
 
 ACTION = "document.create"
 OWNER_TYPE_PATHS = ("invoices", "invoice_receipts", "simplified_invoices")
 ISSUED_STATUSES = ("final", "sent", "settled", "second_copy")
 RESOLVE_PAGE_SIZE = 100
 RESOLVE_MAX_PAGES = 5
+INTERRUPTED = gettext_noop("The request was interrupted; the outcome is unknown.")
 
 
 def _wait_seconds() -> float:
@@ -96,58 +99,90 @@ def _send(*, account: Account, user, submission: Submission) -> None:
     except (Unreachable, ServerError, BadResponse) as exc:
         # The request may have reached InvoiceXpress and created the document: we cannot
         # tell. A retry resends the same proprietary_uid, which cannot create a second one.
-        message = _(
-            "%(error)s We do not know whether InvoiceXpress created the document. "
-            "Retry safely: the same request is sent again, and it can never create a second document."
-        ) % {"error": exc.message}
-        submission.mark_unknown(message)
-        _audit(account, user, submission, AuditEntry.Outcome.UNKNOWN, message)
+        items, said = failure_sentences(exc)
+        items.append(
+            sentence(
+                gettext_noop(
+                    "We do not know whether InvoiceXpress created the document. Retry safely: "
+                    "the same request is sent again, and it can never create a second document."
+                )
+            )
+        )
+        submission.mark_unknown(items, said=said)
+        _audit(account, user, submission, AuditEntry.Outcome.UNKNOWN, items, said)
     except InvoiceXpressError as exc:
         # Refused before anything was made (422, 401, 404, 429): nothing exists upstream.
-        submission.mark_failed(exc.message)
-        _audit(account, user, submission, AuditEntry.Outcome.FAILED, exc.message)
+        items, said = failure_sentences(exc)
+        submission.mark_failed(items, said=said)
+        _audit(account, user, submission, AuditEntry.Outcome.FAILED, items, said)
     except BaseException:
-        submission.mark_unknown(_("The request was interrupted; the outcome is unknown."))
-        _audit(account, user, submission, AuditEntry.Outcome.UNKNOWN, "interrupted")
+        items = [sentence(INTERRUPTED)]
+        submission.mark_unknown(items)
+        _audit(account, user, submission, AuditEntry.Outcome.UNKNOWN, items)
         raise
     else:
         submission.mark_created(document.id)
-        _audit(account, user, submission, AuditEntry.Outcome.OK, "")
+        _audit(account, user, submission, AuditEntry.Outcome.OK, [])
 
 
 def _resolve_conflict(*, account: Account, user, submission: Submission, error: Conflict) -> None:
     """409: this proprietary_uid already made a document. Find it; never make another."""
+    conflict, said = failure_sentences(error)
     try:
         found = find_created_document(account=account, submission=submission)
     except InvoiceXpressError as exc:
-        found, problem = [], exc.message
+        found = []
+        problem, problem_said = failure_sentences(exc)
+        said = " ".join(filter(None, [said, problem_said]))
     else:
-        problem = ""
+        problem = []
     if len(found) == 1:
         document = found[0]
-        note = _(
-            "An earlier attempt had already created it (InvoiceXpress answered 409 for the same request)."
-        )
+        note = [
+            sentence(
+                gettext_noop(
+                    "An earlier attempt had already created it (InvoiceXpress answered 409 for "
+                    "the same request)."
+                )
+            )
+        ]
         submission.mark_created(document.id, note)
-        _audit(account, user, submission, AuditEntry.Outcome.OK, note)
+        _audit(account, user, submission, AuditEntry.Outcome.OK, note, said)
         return
     if found:
-        message = _(
-            "InvoiceXpress already has this document (it refused to create it twice), but "
-            "%(count)s identical drafts match it: %(ids)s. Check them in the documents list."
-        ) % {"count": len(found), "ids": ", ".join(f"#{d.id}" for d in found)}
+        items = [
+            sentence(
+                gettext_noop(
+                    "InvoiceXpress already has this document (it refused to create it twice), "
+                    "but %(count)s identical drafts match it: %(ids)s. Check them in the "
+                    "documents list."
+                ),
+                count=len(found),
+                ids=", ".join(f"#{d.id}" for d in found),
+            )
+        ]
     else:
-        message = _(
-            "InvoiceXpress already has this document (it refused to create it twice), but it "
-            "does not show in its list yet. Check again in a moment."
-        )
-        if problem:
-            message = f"{message} {problem}"
-    submission.mark_unknown(message)
-    _audit(account, user, submission, AuditEntry.Outcome.UNKNOWN, f"409: {message}")
+        items = [
+            sentence(
+                gettext_noop(
+                    "InvoiceXpress already has this document (it refused to create it twice), "
+                    "but it does not show in its list yet. Check again in a moment."
+                )
+            ),
+            *problem,
+        ]
+    submission.mark_unknown(items, said=said)
+    _audit(account, user, submission, AuditEntry.Outcome.UNKNOWN, [*conflict, *items], said)
 
 
-def _audit(account: Account, user, submission: Submission, outcome: str, detail: str) -> None:
+def _audit(
+    account: Account,
+    user,
+    submission: Submission,
+    outcome: str,
+    items: list[dict[str, Any]],
+    said: str = "",
+) -> None:
     kind = document_type(submission.document_type)
     client_name = str((submission.payload.get("client") or {}).get("name", ""))
     AuditEntry.record(
@@ -158,7 +193,11 @@ def _audit(account: Account, user, submission: Submission, outcome: str, detail:
         document_type=kind.name,
         document_id=submission.document_id,
         target=_("%(type)s for %(client)s") % {"type": kind.label, "client": client_name},
-        detail=" ".join(filter(None, [detail, f"(request {submission.uid})"])),
+        sentences=[
+            *items,
+            sentence(gettext_noop("(request %(uid)s)"), uid=submission.uid),
+        ],
+        said=said,
     )
 
 

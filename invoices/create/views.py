@@ -96,7 +96,7 @@ def _outcome_response(
     if submission.is_failed:
         # Refused upstream: nothing was created. The input stays; a fresh token, because
         # this one is spent (resending it would show this refusal again).
-        entry = _refilled_entry(raw, submission.message, taxes=taxes, sequences=sequences)
+        entry = _refilled_entry(raw, submission.message_text, taxes=taxes, sequences=sequences)
         return render_entry(request, account, entry, problems=problems)
     # Unknown, or still being sent by another request: same token, retry or wait. The
     # address bar must name the submission, so a reload or the back button shows this
@@ -310,7 +310,7 @@ def submission_detail(
     taxes, sequences, problems = company_lists(account)
     raw = raw_from_submission(submission, sequences)
     if submission.is_failed:
-        entry = _refilled_entry(raw, submission.message, taxes=taxes, sequences=sequences)
+        entry = _refilled_entry(raw, submission.message_text, taxes=taxes, sequences=sequences)
         return render_entry(request, account, entry, problems=problems)
     entry = DocumentEntry(sequences=sequences, taxes=taxes, raw=raw)
     return render_entry(request, account, entry, problems=problems, submission=submission)

@@ -8,6 +8,7 @@ from invoices.invoicexpress.document_types import document_type
 from invoices.invoicexpress.errors import InvoiceXpressError, ServerError, Unreachable
 from invoices.invoicexpress.records import Document
 from invoices.models import Account, AuditEntry
+from invoices.sentences import failure_sentences
 
 ACTION = "document.edit"
 
@@ -24,17 +25,22 @@ def draft_update(
     target = f"{kind.label} #{doc_id} ({(invoice.get('client') or {}).get('name', '')})"
     try:
         document = account.client().update_document(kind.path, doc_id, invoice)
-    except (Unreachable, ServerError) as exc:
-        _audit(account, user, kind.name, doc_id, target, AuditEntry.Outcome.UNKNOWN, exc.message)
-        raise
     except InvoiceXpressError as exc:
-        _audit(account, user, kind.name, doc_id, target, AuditEntry.Outcome.FAILED, exc.message)
+        outcome = (
+            AuditEntry.Outcome.UNKNOWN
+            if isinstance(exc, Unreachable | ServerError)
+            else AuditEntry.Outcome.FAILED
+        )
+        items, said = failure_sentences(exc)
+        _audit(account, user, kind.name, doc_id, target, outcome, items, said)
         raise
-    _audit(account, user, kind.name, doc_id, target, AuditEntry.Outcome.OK, "")
+    _audit(account, user, kind.name, doc_id, target, AuditEntry.Outcome.OK, [])
     return document
 
 
-def _audit(account, user, type_name, doc_id, target, outcome, detail) -> None:
+def _audit(
+    account, user, type_name, doc_id, target, outcome, items: list[dict[str, Any]], said=""
+) -> None:
     AuditEntry.record(
         account=account,
         user=user,
@@ -43,5 +49,6 @@ def _audit(account, user, type_name, doc_id, target, outcome, detail) -> None:
         document_type=type_name,
         document_id=doc_id,
         target=target,
-        detail=detail,
+        sentences=items,
+        said=said,
     )

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
+from typing import Any
+
+from django.utils.translation import gettext_noop
 
 from invoices.invoicexpress.errors import BadResponse, InvoiceXpressError, ServerError, Unreachable
 from invoices.invoicexpress.records import Document
+from invoices.invoicexpress.redaction import redact
 from invoices.models import Account, AuditEntry, SentEmail
+from invoices.sentences import failure_sentences, sentence
 
 SENDABLE_STATUSES = ("final", "sent", "settled", "second_copy")
 
@@ -24,7 +28,8 @@ def document_email(
     save_address: bool = False,
 ) -> SentEmail:
     """Ask InvoiceXpress to send `doc`; the SentEmail row says how it went (and why not)."""
-    status, message = SentEmail.Status.SENT, ""
+    status, said = SentEmail.Status.SENT, ""
+    items: list[dict[str, Any]] = []
     try:
         account.client().email_document(
             doc.type.path,
@@ -38,12 +43,18 @@ def document_email(
         )
     except (Unreachable, ServerError, BadResponse) as exc:
         status = SentEmail.Status.UNKNOWN
-        message = _(
-            "%(error)s We do not know whether InvoiceXpress sent it; check with the client "
-            "before sending again."
-        ) % {"error": exc.message}
+        items, said = failure_sentences(exc)
+        items.append(
+            sentence(
+                gettext_noop(
+                    "We do not know whether InvoiceXpress sent it; check with the client "
+                    "before sending again."
+                )
+            )
+        )
     except InvoiceXpressError as exc:
-        status, message = SentEmail.Status.FAILED, exc.message
+        status = SentEmail.Status.FAILED
+        items, said = failure_sentences(exc)
     sent = SentEmail.objects.create(
         account=account,
         user=user if getattr(user, "pk", None) else None,
@@ -54,7 +65,8 @@ def document_email(
         bcc=bcc,
         subject=subject[:200],
         status=status,
-        message=message,
+        sentences=items,
+        said=redact(said),
     )
     outcome = {
         SentEmail.Status.SENT: AuditEntry.Outcome.OK,
@@ -70,6 +82,7 @@ def document_email(
         document_type=doc.type.name,
         document_id=doc.id,
         target=f"{doc.type.label} {doc.display_number}",
-        detail=" ".join(filter(None, [_("To %(who)s.") % {"who": recipients}, message])),
+        sentences=[sentence(gettext_noop("To %(who)s."), who=recipients), *items],
+        said=said,
     )
     return sent

@@ -64,9 +64,9 @@ def document_email_send(
                 messages.success(request, _("Sent to %(to)s.") % {"to": sent.to})
                 return redirect(detail_url)
             if sent.status == SentEmail.Status.UNKNOWN:
-                messages.warning(request, sent.message)
+                messages.warning(request, sent.message_text)
                 return redirect(detail_url)
-            form.add_error(None, sent.message)
+            form.add_error(None, sent.message_text)
     else:
         chosen = LanguageForm(request.GET)
         language = (chosen.cleaned_data.get("language") if chosen.is_valid() else "") or "pt"

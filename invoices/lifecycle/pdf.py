@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from invoices.invoicexpress.document_types import DocumentType
 from invoices.invoicexpress.errors import BadResponse, InvoiceXpressError, NotAcceptable, NotFound
@@ -19,8 +19,18 @@ from invoices.invoicexpress.records import Document
 from invoices.lifecycle.forms import MAX_PDF_POLLS
 from invoices.lifecycle.pages import PdfButton
 from invoices.models import Account, AuditEntry
+from invoices.sentences import failure_sentences, sentence
 
-DRAFT_HAS_NO_PDF = gettext_lazy("A draft has no PDF yet: finalize it first.")
+# msgids (gettext_noop): the audit log stores them and translates them when shown.
+_NO_PDF_FOR_A_DRAFT = gettext_noop("A draft has no PDF yet: finalize it first.")
+_GONE = gettext_noop("InvoiceXpress no longer has this document (404).")
+_NOT_A_PDF = gettext_noop("InvoiceXpress sent a file that is not a PDF.")
+_SECOND_COPY = gettext_noop("(second copy)")
+DRAFT_HAS_NO_PDF = gettext_lazy(_NO_PDF_FOR_A_DRAFT)
+
+
+class _NotAPdf(BadResponse):
+    """The link gave a file, but not a PDF (an error page saved as the file)."""
 
 
 def pdf_filename(doc: Document, second_copy: bool) -> str:
@@ -49,7 +59,9 @@ def _audit_pdf(
     outcome: str,
     *,
     target: str = "",
-    detail: str = "",
+    items: list[dict[str, Any]],
+    said: str = "",
+    second_copy: bool = False,
 ) -> None:
     AuditEntry.record(
         account=account,
@@ -59,7 +71,8 @@ def _audit_pdf(
         document_type=kind.name,
         document_id=document_id,
         target=target,
-        detail=detail,
+        sentences=[*items, *([sentence(_SECOND_COPY)] if second_copy else [])],
+        said=said,
     )
 
 
@@ -78,14 +91,21 @@ def pdf_poll(
     audited; a PDF still rendering is not.
     """
     state, message = "ready", ""
+    items: list[dict[str, Any]] = []
+    said = ""
     try:
         result = account.client().pdf(document_id, second_copy=button.second_copy)
     except NotAcceptable:
-        state, message = "unavailable", str(DRAFT_HAS_NO_PDF)
+        state, message, items = (
+            "unavailable",
+            _(_NO_PDF_FOR_A_DRAFT),
+            [sentence(_NO_PDF_FOR_A_DRAFT)],
+        )
     except NotFound:
-        state, message = "failed", _("InvoiceXpress no longer has this document (404).")
+        state, message, items = "failed", _(_GONE), [sentence(_GONE)]
     except InvoiceXpressError as exc:
         state, message = "failed", exc.message
+        items, said = failure_sentences(exc)
     else:
         if not result.ready:
             attempt += 1
@@ -93,8 +113,16 @@ def pdf_poll(
             if state == "gave_up":
                 message = _("InvoiceXpress is still rendering the PDF. Try again in a minute.")
     if state in ("unavailable", "failed"):
-        detail = message + (" " + _("(second copy)") if button.second_copy else "")
-        _audit_pdf(account, user, kind, document_id, AuditEntry.Outcome.FAILED, detail=detail)
+        _audit_pdf(
+            account,
+            user,
+            kind,
+            document_id,
+            AuditEntry.Outcome.FAILED,
+            items=items,
+            said=said,
+            second_copy=button.second_copy,
+        )
     return dataclasses.replace(button, state=state, attempt=attempt, message=message)
 
 
@@ -124,18 +152,38 @@ def pdf_download(
             return PdfDownload(rendering=True)
         content = client.download(result.url)
         if not content.startswith(b"%PDF"):
-            raise BadResponse(_("InvoiceXpress sent a file that is not a PDF."))
+            raise _NotAPdf(_(_NOT_A_PDF))
     except NotFound:
         raise
     except InvoiceXpressError as exc:
-        text = str(DRAFT_HAS_NO_PDF) if isinstance(exc, NotAcceptable) else exc.message
-        target = doc.display_number if doc else ""
+        said = ""
+        if isinstance(exc, NotAcceptable):
+            text, items = _(_NO_PDF_FOR_A_DRAFT), [sentence(_NO_PDF_FOR_A_DRAFT)]
+        elif isinstance(exc, _NotAPdf):
+            text, items = exc.message, [sentence(_NOT_A_PDF)]
+        else:
+            text = exc.message
+            items, said = failure_sentences(exc)
         _audit_pdf(
-            account, user, kind, document_id, AuditEntry.Outcome.FAILED, target=target, detail=text
+            account,
+            user,
+            kind,
+            document_id,
+            AuditEntry.Outcome.FAILED,
+            target=doc.display_number if doc else "",
+            items=items,
+            said=said,
+            second_copy=second_copy,
         )
         return PdfDownload(error=text)
-    detail = _("second copy") if second_copy else ""
     _audit_pdf(
-        account, user, kind, doc.id, AuditEntry.Outcome.OK, target=doc.display_number, detail=detail
+        account,
+        user,
+        kind,
+        doc.id,
+        AuditEntry.Outcome.OK,
+        target=doc.display_number,
+        items=[],
+        second_copy=second_copy,
     )
     return PdfDownload(content=content, filename=pdf_filename(doc, second_copy))

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from invoices.sentences import message_text
+
 
 class Language(models.TextChoices):
     PT = "pt", _("Portuguese")
@@ -75,7 +77,10 @@ class SentEmail(models.Model):
     bcc = models.CharField(max_length=500, blank=True)
     subject = models.CharField(max_length=200)
     status = models.CharField(max_length=10, choices=Status.choices)
-    message = models.TextField(blank=True)
+    # Our words about the outcome: sentence(...) items (invoices/sentences.py), translated
+    # when shown; InvoiceXpress's own words apart, shown quoted and never translated.
+    sentences = models.JSONField(default=list, blank=True)
+    said = models.TextField(blank=True)
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -84,3 +89,8 @@ class SentEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_type} {self.document_id} to {self.to}"
+
+    @property
+    def message_text(self) -> str:
+        """The outcome's words as one plain text in the reader's language (a flash message)."""
+        return message_text(self.sentences, self.said)

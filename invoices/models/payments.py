@@ -9,12 +9,16 @@ a double click or a resubmit from paying twice. The invoice page reads its recei
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from invoices.invoicexpress.redaction import redact
+from invoices.sentences import message_text
 
 # SAF-T (PT) 1.04_01 PaymentMechanism codes, as InvoiceXpress takes them.
 PAYMENT_MECHANISMS = (
@@ -67,7 +71,10 @@ class Payment(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     receipt_id = models.BigIntegerField(null=True, blank=True)
     receipt_number = models.CharField(max_length=80, blank=True)
-    message = models.TextField(blank=True)
+    # Our words about the outcome: sentence(...) items (invoices/sentences.py), translated
+    # when shown; InvoiceXpress's own words apart, shown quoted and never translated.
+    sentences = models.JSONField(default=list, blank=True)
+    said = models.TextField(blank=True)
     cancel_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -83,6 +90,11 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} on {self.document_type} {self.document_id} ({self.status})"
+
+    @property
+    def message_text(self) -> str:
+        """The outcome's words as one plain text in the reader's language (a form error)."""
+        return message_text(self.sentences, self.said)
 
     @classmethod
     def claim(cls, *, account, token, **fields) -> tuple[Payment, bool]:
@@ -101,9 +113,9 @@ class Payment(models.Model):
         )
         self.save(update_fields=["status", "receipt_id", "receipt_number", "updated_at"])
 
-    def mark(self, status: str, message: str) -> None:
-        self.status, self.message = status, message
-        self.save(update_fields=["status", "message", "updated_at"])
+    def mark(self, status: str, sentences: list[dict[str, Any]], *, said: str = "") -> None:
+        self.status, self.sentences, self.said = status, list(sentences), redact(said)
+        self.save(update_fields=["status", "sentences", "said", "updated_at"])
 
     def mark_canceled(self, reason: str) -> bool:
         """Filtered on the old status: of two cancels racing, one wins."""

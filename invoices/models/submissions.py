@@ -16,11 +16,15 @@ from __future__ import annotations
 import datetime as dt
 import time
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from invoices.invoicexpress.redaction import redact
+from invoices.sentences import message_text
 
 # A pending row older than this was left by a request that died mid-call (worker killed):
 # nobody will finish it, so a retry may claim it. Longer than any upstream call can take.
@@ -53,7 +57,10 @@ class Submission(models.Model):
     payload = models.JSONField(default=dict)  # the `invoice` object sent (and resent) upstream
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     document_id = models.BigIntegerField(null=True, blank=True)
-    message = models.TextField(blank=True)
+    # Our words about the outcome: sentence(...) items (invoices/sentences.py), translated
+    # when shown; InvoiceXpress's own words apart, shown quoted and never translated.
+    sentences = models.JSONField(default=list, blank=True)
+    said = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -73,6 +80,11 @@ class Submission(models.Model):
     def uid(self) -> str:
         """What goes upstream as `proprietary_uid`."""
         return str(self.token)
+
+    @property
+    def message_text(self) -> str:
+        """The outcome's words as one plain text in the reader's language (a form error)."""
+        return message_text(self.sentences, self.said)
 
     @property
     def is_pending(self) -> bool:
@@ -151,22 +163,34 @@ class Submission(models.Model):
 
     # ---- outcomes: each moves a pending row once ---------------------------------------
 
-    def _finish(self, status: str, *, document_id: int | None = None, message: str = "") -> bool:
-        fields = {"status": status, "message": message, "updated_at": timezone.now()}
+    def _finish(
+        self,
+        status: str,
+        *,
+        document_id: int | None = None,
+        sentences: list[dict[str, Any]] | None = None,
+        said: str = "",
+    ) -> bool:
+        fields: dict[str, Any] = {
+            "status": status,
+            "sentences": list(sentences or ()),
+            "said": redact(said),
+            "updated_at": timezone.now(),
+        }
         if document_id is not None:
             fields["document_id"] = document_id
         updated = Submission.objects.filter(pk=self.pk, status=self.Status.PENDING).update(**fields)
         self.refresh_from_db()
         return bool(updated)
 
-    def mark_created(self, document_id: int, message: str = "") -> bool:
-        return self._finish(self.Status.CREATED, document_id=document_id, message=message)
+    def mark_created(self, document_id: int, sentences: list[dict[str, Any]] | None = None) -> bool:
+        return self._finish(self.Status.CREATED, document_id=document_id, sentences=sentences)
 
-    def mark_failed(self, message: str) -> bool:
-        return self._finish(self.Status.FAILED, message=message)
+    def mark_failed(self, sentences: list[dict[str, Any]], *, said: str = "") -> bool:
+        return self._finish(self.Status.FAILED, sentences=sentences, said=said)
 
-    def mark_unknown(self, message: str) -> bool:
-        return self._finish(self.Status.UNKNOWN, message=message)
+    def mark_unknown(self, sentences: list[dict[str, Any]], *, said: str = "") -> bool:
+        return self._finish(self.Status.UNKNOWN, sentences=sentences, said=said)
 
     def wait_until_settled(self, timeout: float, interval: float = 0.2) -> Submission:
         """Re-read the row until it leaves pending or `timeout` seconds pass (for the losers)."""

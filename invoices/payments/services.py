@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from invoices.invoicexpress.errors import (
     BadResponse,
@@ -22,6 +24,7 @@ from invoices.invoicexpress.errors import (
 from invoices.invoicexpress.records import Document
 from invoices.models import Account, AuditEntry
 from invoices.models.payments import Payment
+from invoices.sentences import failure_sentences, sentence
 
 PAYABLE_TYPES = ("Invoice", "SimplifiedInvoice")
 OPEN_STATUSES = ("final", "sent")
@@ -68,28 +71,36 @@ def payment_register(
             serie=serie,
         )
     except (Unreachable, ServerError, BadResponse) as exc:
-        message = _(
-            "%(error)s We do not know whether InvoiceXpress registered the payment: check the "
-            "invoice's receipts on InvoiceXpress before registering it again."
-        ) % {"error": exc.message}
-        payment.mark(Payment.Status.UNKNOWN, message)
-        _audit(account, user, invoice, target, AuditEntry.Outcome.UNKNOWN, message)
-    except InvoiceXpressError as exc:
-        payment.mark(Payment.Status.FAILED, exc.message)
-        _audit(account, user, invoice, target, AuditEntry.Outcome.FAILED, exc.message)
-    except BaseException:
-        payment.mark(
-            Payment.Status.UNKNOWN, _("The request was interrupted; the outcome is unknown.")
+        items, said = failure_sentences(exc)
+        items.append(
+            sentence(
+                gettext_noop(
+                    "We do not know whether InvoiceXpress registered the payment: check the "
+                    "invoice's receipts on InvoiceXpress before registering it again."
+                )
+            )
         )
-        _audit(account, user, invoice, target, AuditEntry.Outcome.UNKNOWN, "interrupted")
+        payment.mark(Payment.Status.UNKNOWN, items, said=said)
+        _audit(account, user, invoice, target, AuditEntry.Outcome.UNKNOWN, items, said)
+    except InvoiceXpressError as exc:
+        items, said = failure_sentences(exc)
+        payment.mark(Payment.Status.FAILED, items, said=said)
+        _audit(account, user, invoice, target, AuditEntry.Outcome.FAILED, items, said)
+    except BaseException:
+        items = [sentence(gettext_noop("The request was interrupted; the outcome is unknown."))]
+        payment.mark(Payment.Status.UNKNOWN, items)
+        _audit(account, user, invoice, target, AuditEntry.Outcome.UNKNOWN, items)
         raise
     else:
         payment.mark_registered(receipt.id, receipt.display_number)
-        detail = _("Receipt %(number)s (id %(id)s)") % {
-            "number": receipt.display_number,
-            "id": receipt.id,
-        }
-        _audit(account, user, invoice, target, AuditEntry.Outcome.OK, detail)
+        items = [
+            sentence(
+                gettext_noop("Receipt %(number)s (id %(id)s)"),
+                number=receipt.display_number,
+                id=receipt.id,
+            )
+        ]
+        _audit(account, user, invoice, target, AuditEntry.Outcome.OK, items)
     return payment
 
 
@@ -106,6 +117,7 @@ def receipt_cancel(*, account: Account, user, payment: Payment, reason: str) -> 
             if isinstance(exc, Unreachable | ServerError | BadResponse)
             else AuditEntry.Outcome.FAILED
         )
+        items, said = failure_sentences(exc)
         AuditEntry.record(
             account=account,
             user=user,
@@ -114,7 +126,8 @@ def receipt_cancel(*, account: Account, user, payment: Payment, reason: str) -> 
             document_type="Receipt",
             document_id=payment.receipt_id,
             target=target,
-            detail=exc.message,
+            sentences=[*_reason(reason), *items],
+            said=said,
         )
         return exc.message
     payment.mark_canceled(reason)
@@ -126,12 +139,25 @@ def receipt_cancel(*, account: Account, user, payment: Payment, reason: str) -> 
         document_type="Receipt",
         document_id=payment.receipt_id,
         target=target,
-        detail=reason,
+        sentences=_reason(reason),
     )
     return ""
 
 
-def _audit(account, user, invoice: Document, target: str, outcome: str, detail: str) -> None:
+def _reason(reason: str) -> list[dict[str, Any]]:
+    # The person's own words: quoted as typed, in a sentence of ours.
+    return [sentence(gettext_noop("Reason given: “%(reason)s”."), reason=reason)] if reason else []
+
+
+def _audit(
+    account,
+    user,
+    invoice: Document,
+    target: str,
+    outcome: str,
+    items: list[dict[str, Any]],
+    said: str = "",
+) -> None:
     AuditEntry.record(
         account=account,
         user=user,
@@ -140,5 +166,6 @@ def _audit(account, user, invoice: Document, target: str, outcome: str, detail: 
         document_type=invoice.type.name,
         document_id=invoice.id,
         target=target,
-        detail=detail,
+        sentences=items,
+        said=said,
     )

@@ -78,9 +78,9 @@ def payment_register(
         )
         return _go(request, detail_url)
     if payment.status == Payment.Status.FAILED:
-        form.add_error(None, payment.message)
+        form.add_error(None, payment.message_text)
         return _card(request, account, doc, form)
-    messages.warning(request, payment.message or _("The payment is still being registered."))
+    messages.warning(request, payment.message_text or _("The payment is still being registered."))
     return _go(request, detail_url)
 
 

@@ -14,9 +14,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
@@ -94,7 +93,7 @@ def sequence_create(request: HtmxHttpRequest, account_slug: str) -> HttpResponse
             action="sequence.create",
             serie=serie,
             call=lambda client: client.create_sequence(serie, make_default=make_default),
-            done=_("Series “%(serie)s” created."),
+            done=gettext_noop("Series “%(serie)s” created."),
         )
         if result.failure is None:
             created = result.sequence
@@ -131,18 +130,18 @@ class SeriesButton:
 
     action: str
     call: Callable[[InvoiceXpressClient, int], Sequence]
-    done: str | Promise  # "%(serie)s" is filled in
+    done: str  # a msgid (gettext_noop): "%(serie)s" is filled in, translated when shown
 
 
 REGISTER = SeriesButton(
     "sequence.register",
     lambda client, sequence_id: client.register_sequence(sequence_id),
-    gettext_lazy("Series “%(serie)s” registered with the Tax Authority."),
+    gettext_noop("Series “%(serie)s” registered with the Tax Authority."),
 )
 SET_DEFAULT = SeriesButton(
     "sequence.set_default",
     lambda client, sequence_id: client.set_current_sequence(sequence_id),
-    gettext_lazy("Series “%(serie)s” is now the default series."),
+    gettext_noop("Series “%(serie)s” is now the default series."),
 )
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from invoices import company_cache
 from invoices.invoicexpress.client import InvoiceXpressClient
@@ -28,6 +28,7 @@ from invoices.invoicexpress.errors import (
 )
 from invoices.invoicexpress.sequences import CodeStatus, Sequence
 from invoices.models import Account, AuditEntry
+from invoices.sentences import failure_sentences, render_sentences, sentence
 
 
 @dataclass
@@ -38,6 +39,8 @@ class Failure:
     in_progress: bool = False
     service_said: list[str] = field(default_factory=list)
     no_answer: bool = False  # timeout or no connection: reading the list now would wait too
+    # For the audit log: the same in our sentences, as codes translated when shown.
+    sentences: list[dict[str, Any]] = field(default_factory=list)
 
 
 def write_failure(exc: InvoiceXpressError, *, serie: str) -> Failure:
@@ -48,65 +51,78 @@ def write_failure(exc: InvoiceXpressError, *, serie: str) -> Failure:
     failed, unknown = AuditEntry.Outcome.FAILED, AuditEntry.Outcome.UNKNOWN
     said = list(getattr(exc, "errors", []) or [])
     code = getattr(exc, "code", "")
+    kind = failure_sentences(exc)[0]  # the service's words are `said`, kept as a list here
     if isinstance(exc, Conflict) and code == "006":
         return Failure(
-            _(
-                "The series “%(serie)s” is already being registered with the Tax Authority. "
-                "This can take a few minutes: check again in a while to see its validation "
-                "codes. Do not create it again under another name. If after an hour it still "
-                "does not appear, or still reads N/D, open InvoiceXpress, Settings > Series "
-                "(“Definições > Séries”), check the AT communication there, and contact "
-                "InvoiceXpress support if it is stuck."
-            )
-            % {"serie": serie},
+            _(_BEING_REGISTERED) % {"serie": serie},
             failed,
             in_progress=True,
             service_said=said,
+            sentences=[sentence(_BEING_REGISTERED, serie=serie)],
         )
     if isinstance(exc, Rejected) and code in _REJECTED_CODES:
-        field_name, text = _REJECTED_CODES[code]
-        return Failure(str(text) % {"serie": serie}, failed, field_name, service_said=said)
+        field_name, msgid = _REJECTED_CODES[code]
+        return Failure(
+            _(msgid) % {"serie": serie},
+            failed,
+            field_name,
+            service_said=said,
+            sentences=[sentence(msgid, serie=serie)],
+        )
     if isinstance(exc, Unauthorized):
         return Failure(
-            exc.message + " " + _("Ask an administrator to check the company's API key."),
+            exc.message + " " + _(_CHECK_THE_KEY),
             failed,
+            sentences=[*kind, sentence(_CHECK_THE_KEY)],
         )
     if isinstance(exc, Unreachable | ServerError | BadResponse):
         # No (usable) answer: the write may or may not have happened upstream.
         return Failure(
-            exc.message
-            + " "
-            + _("Refresh the list to see whether the change was made before trying again."),
+            exc.message + " " + _(_REFRESH_FIRST),
             unknown,
             service_said=said,
             no_answer=isinstance(exc, Unreachable),
+            sentences=[*kind, sentence(_REFRESH_FIRST)],
         )
     # 429 (answered before anything was done), other 409/422 shapes, 404.
-    return Failure(exc.message, failed, service_said=said)
+    return Failure(exc.message, failed, service_said=said, sentences=kind)
 
 
+# msgids (gettext_noop): the page shows them translated, the audit log stores them.
+_BEING_REGISTERED = gettext_noop(
+    "The series “%(serie)s” is already being registered with the Tax Authority. "
+    "This can take a few minutes: check again in a while to see its validation "
+    "codes. Do not create it again under another name. If after an hour it still "
+    "does not appear, or still reads N/D, open InvoiceXpress, Settings > Series "
+    "(“Definições > Séries”), check the AT communication there, and contact "
+    "InvoiceXpress support if it is stuck."
+)
+_CHECK_THE_KEY = gettext_noop("Ask an administrator to check the company's API key.")
+_REFRESH_FIRST = gettext_noop(
+    "Refresh the list to see whether the change was made before trying again."
+)
 _REJECTED_CODES = {
     "001": (
         "serie",
-        gettext_lazy(
+        gettext_noop(
             "InvoiceXpress does not allow the series name “%(serie)s” (code 001). "
             "Use 1 to 10 capital letters or digits, e.g. 2026 or A."
         ),
     ),
     "002": (
         "serie",
-        gettext_lazy(
+        gettext_noop(
             "A series named “%(serie)s” already exists in this company (code 002). "
             "Refresh the list to see it, or choose another name."
         ),
     ),
     "003": (
         "serie",
-        gettext_lazy("InvoiceXpress considers the series “%(serie)s” invalid (code 003)."),
+        gettext_noop("InvoiceXpress considers the series “%(serie)s” invalid (code 003)."),
     ),
     "004": (
         None,
-        gettext_lazy(
+        gettext_noop(
             "The Tax Authority refused this company's AT credentials (code 004), so the "
             "series “%(serie)s” cannot be registered. Fix them in InvoiceXpress, in Settings > "
             "Tax Authority communication (“Definições > Comunicação à AT”), then try again."
@@ -114,7 +130,7 @@ _REJECTED_CODES = {
     ),
     "005": (
         None,
-        gettext_lazy(
+        gettext_noop(
             "The company's fiscal ID (NIF) has no open activity at the Tax Authority "
             "(code 005), so it cannot register the series “%(serie)s”. Declare the start of "
             "activity at the Tax Authority (Portal das Finanças), then try again."
@@ -122,7 +138,7 @@ _REJECTED_CODES = {
     ),
     "000": (
         None,
-        gettext_lazy(
+        gettext_noop(
             "InvoiceXpress could not register the series “%(serie)s”: unknown error (code 000). "
             "Try again in a few minutes; if it keeps failing, contact InvoiceXpress support."
         ),
@@ -155,13 +171,15 @@ def sequence_write(
     action: str,
     serie: str,
     call: Callable[[InvoiceXpressClient], Sequence],
-    done: str | Promise,
+    done: str,
 ) -> WriteResult:
     """One write upstream (create / register / set default), audited; the cache dropped.
 
-    The cache goes whatever the outcome: a write that failed without an answer may still
-    have happened, and set-default changes the other series too.
+    `done` is a msgid (gettext_noop) with "%(serie)s": the page shows it translated, the
+    audit log stores it. The cache goes whatever the outcome: a write that failed without an
+    answer may still have happened, and set-default changes the other series too.
     """
+    said = ""
     try:
         sequence = call(account.client())
     except InvoiceXpressError as exc:
@@ -171,34 +189,37 @@ def sequence_write(
             "info" if failure.in_progress else "danger",
             failure=failure,
         )
-        outcome = failure.outcome
-        detail = failure.message
-        if failure.service_said:
-            detail += " " + _("InvoiceXpress said: %(said)s") % {
-                "said": " ".join(failure.service_said)
-            }
+        outcome, items, said = failure.outcome, failure.sentences, " ".join(failure.service_said)
     else:
         serie = sequence.serie or serie
-        message = done % {"serie": serie}
+        items = [sentence(done, serie=serie)]
         level = "success"
         registering = False
         if sequence.has_unregistered:
-            message += " " + _not_registered_text(action)
+            items.append(sentence(_not_registered_msgid(action)))
             level = "warning"
             registering = action == "sequence.register"
         else:
-            message = f"{message} {_codes_summary(sequence)}".strip()
-        result = WriteResult(message, level, sequence=sequence, registering=registering)
-        outcome, detail = AuditEntry.Outcome.OK, message
+            items += _codes_summary(sequence)
+        result = WriteResult(
+            render_sentences(items), level, sequence=sequence, registering=registering
+        )
+        outcome = AuditEntry.Outcome.OK
     finally:
         company_cache.forget_sequences(account)
     AuditEntry.record(
-        account=account, user=user, action=action, outcome=outcome, target=serie, detail=detail
+        account=account,
+        user=user,
+        action=action,
+        outcome=outcome,
+        target=serie,
+        sentences=items,
+        said=said,
     )
     return result
 
 
-def _not_registered_text(action: str) -> str:
+def _not_registered_msgid(action: str) -> str:
     """What N/D codes mean after a write that succeeded.
 
     Only a registration asked for just now is being worked on. Nothing registers a series
@@ -206,30 +227,33 @@ def _not_registered_text(action: str) -> str:
     people waiting for something that never happens.
     """
     if action == "sequence.register":
-        return _(
+        return gettext_noop(
             "The Tax Authority is still registering it (N/D): refresh in a few minutes to see "
             "its validation codes."
         )
     if action == "sequence.create":
         # InvoiceXpress registers a new series itself, but that can fail or lag behind.
-        return _(
+        return gettext_noop(
             "It is not registered with the Tax Authority yet (N/D): documents on it cannot be "
             "finalized until it is. If it still shows N/D, register it with its Register button."
         )
-    return _(
+    return gettext_noop(
         "It is not registered with the Tax Authority (N/D): register it with its Register "
         "button before documents on it can be finalized."
     )
 
 
-def _codes_summary(sequence: Sequence) -> str:
+def _codes_summary(sequence: Sequence) -> list[dict[str, Any]]:
     invoice = sequence.counter("invoice")
     if invoice is None or invoice.code_status != CodeStatus.REGISTERED:
-        return ""
-    return _("Invoice validation code %(code)s, next ATCUD %(atcud)s.") % {
-        "code": invoice.validation_code,
-        "atcud": invoice.next_atcud,
-    }
+        return []
+    return [
+        sentence(
+            gettext_noop("Invoice validation code %(code)s, next ATCUD %(atcud)s."),
+            code=invoice.validation_code,
+            atcud=invoice.next_atcud,
+        )
+    ]
 
 
 # ---- what a write needs to know first ---------------------------------------------------

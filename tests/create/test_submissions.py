@@ -11,6 +11,7 @@ import pytest
 
 from invoices.models import AuditEntry
 from invoices.models.submissions import Submission
+from invoices.sentences import sentence
 from tests.create.helpers import HTMX, URL, form_data, serve_company_lists
 
 
@@ -58,7 +59,7 @@ def make_submission(cast, token, *, status, payload=None, age=None, document_id=
 
     submission = Submission.objects.create(
         account=cast.account, token=token, user=cast.clerk, document_type="invoices",
-        payload=payload or {}, status=status, document_id=document_id, message="",
+        payload=payload or {}, status=status, document_id=document_id,
     )  # fmt: skip
     if age is not None:
         Submission.objects.filter(pk=submission.pk).update(updated_at=timezone.now() - age)
@@ -124,7 +125,7 @@ def test_a_created_or_refused_submission_is_never_reclaimed(cast):
     created = make_submission(cast, uuid.uuid4(), status="created", document_id=3)
     refused = make_submission(cast, uuid.uuid4(), status="failed")
     assert not created.claim_retry() and not refused.claim_retry()
-    assert not created.mark_unknown("x")  # outcomes move a pending row only
+    assert not created.mark_unknown([sentence("x")])  # outcomes move a pending row only
     assert Submission.objects.get(pk=created.pk).status == "created"
 
 
@@ -138,10 +139,10 @@ def test_the_page_of_a_refused_submission_shows_the_refusal_and_a_fresh_token(cl
     }  # fmt: skip
     submission = make_submission(cast, token, status="failed", payload=payload)
     Submission.objects.filter(pk=submission.pk).update(
-        message="InvoiceXpress refused the request: nope."
+        sentences=[sentence("InvoiceXpress refused it (422).")], said="nope."
     )
     html = clerk.get(f"{URL}{token}/").content.decode()
-    assert "InvoiceXpress refused the request: nope." in html
+    assert "InvoiceXpress refused it (422). InvoiceXpress said: “nope.”" in html
     assert 'value="Maria Silva"' in html and 'name="items-0-quantity" value="2"' in html
     assert re.search(r'<option value="8" selected>', html)  # the series, found from its counter
     new_token = re.search(r'name="token" value="([^"]+)"', html)[1]

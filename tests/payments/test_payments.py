@@ -222,7 +222,7 @@ def test_a_lost_answer_is_marked_unknown_and_never_resent(client, live_company, 
     form = pay_form("50.00")
     client.post(pay_url(invoice), form)
     payment = Payment.objects.get()
-    assert payment.status == "unknown" and "check the invoice's receipts" in payment.message
+    assert payment.status == "unknown" and "check the invoice's receipts" in payment.message_text
     faults.clear("acme")
     client.post(pay_url(invoice), form)  # the same form again: nothing is sent
     assert Payment.objects.count() == 1
