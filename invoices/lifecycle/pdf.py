@@ -104,6 +104,7 @@ class PdfDownload:
     filename: str = ""
     rendering: bool = False  # InvoiceXpress is still rendering it: nothing to send yet
     error: str = ""  # the page's words for a failure (audited)
+    failure: InvoiceXpressError | None = None  # what failed, for a job to store as codes
 
 
 def pdf_download(
@@ -133,7 +134,7 @@ def pdf_download(
         _audit_pdf(
             account, user, kind, document_id, AuditEntry.Outcome.FAILED, target=target, detail=text
         )
-        return PdfDownload(error=text)
+        return PdfDownload(error=text, failure=exc)
     detail = _("second copy") if second_copy else ""
     _audit_pdf(
         account, user, kind, doc.id, AuditEntry.Outcome.OK, target=doc.display_number, detail=detail
