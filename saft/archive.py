@@ -21,9 +21,12 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 from xml.etree import ElementTree
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from invoices.sentences import render_sentence, sentence
 
 SAFT_NAMESPACE = "urn:OECD:StandardAuditFile-Tax:PT_1.04_01"
 MAX_MEMBERS = 16
@@ -49,15 +52,20 @@ _DAMAGED_MEMBER = (
 
 
 class SaftFileError(Exception):
-    """The file is not a usable SAF-T export; `.message` is fit for the page."""
+    """The file is not a usable SAF-T export.
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    `.sentence` is the reason as a code (msgid + params) to store; `.message` the same in
+    the active language, fit for the page.
+    """
+
+    def __init__(self, msgid: str, **params: Any) -> None:
+        self.sentence = sentence(msgid, **params)
+        self.message = render_sentence(self.sentence)
+        super().__init__(self.message)
 
 
 def _damaged() -> SaftFileError:
-    return SaftFileError(_("The SAF-T zip is damaged and cannot be read."))
+    return SaftFileError(gettext_noop("The SAF-T zip is damaged and cannot be read."))
 
 
 @dataclass(frozen=True)
@@ -83,23 +91,27 @@ def read_saft_zip(content: bytes, *, max_xml_bytes: int = MAX_XML_BYTES) -> Saft
         archive = zipfile.ZipFile(io.BytesIO(content))
     except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError):
         # NotImplementedError: a central directory claiming a zip version nobody supports.
-        raise SaftFileError(_("The file from InvoiceXpress is not a zip archive.")) from None
+        raise SaftFileError(
+            gettext_noop("The file from InvoiceXpress is not a zip archive.")
+        ) from None
     with archive:
         members = archive.infolist()
         if len(members) > MAX_MEMBERS:
-            raise SaftFileError(_("The SAF-T zip holds too many files to be a SAF-T export."))
+            raise SaftFileError(
+                gettext_noop("The SAF-T zip holds too many files to be a SAF-T export.")
+            )
         # The name test first: is_dir() fails on an empty name, which a crafted zip can hold.
         xml_members = [m for m in members if m.filename.lower().endswith(".xml") and not m.is_dir()]
         if len(xml_members) != 1:
             raise SaftFileError(
-                _("The SAF-T zip should hold exactly one XML file; it holds %(count)s.")
-                % {"count": len(xml_members)}
+                gettext_noop("The SAF-T zip should hold exactly one XML file; it holds %(count)s."),
+                count=len(xml_members),
             )
         member = xml_members[0]
         if member.flag_bits & 0x1:
-            raise SaftFileError(_("The SAF-T zip is encrypted."))
+            raise SaftFileError(gettext_noop("The SAF-T zip is encrypted."))
         if member.file_size > max_xml_bytes:
-            raise SaftFileError(_("The SAF-T XML is larger than the dashboard accepts."))
+            raise SaftFileError(gettext_noop("The SAF-T XML is larger than the dashboard accepts."))
         try:
             with archive.open(member) as raw:
                 return _read_xml(_Capped(raw, max_xml_bytes))
@@ -127,7 +139,7 @@ class _Capped(io.RawIOBase):
             raise _damaged() from None
         self._left -= len(data)
         if self._left < 0:
-            raise SaftFileError(_("The SAF-T XML is larger than the dashboard accepts."))
+            raise SaftFileError(gettext_noop("The SAF-T XML is larger than the dashboard accepts."))
         return data
 
     def readinto(self, buffer) -> int:
@@ -143,15 +155,17 @@ def check_prolog(head: bytes) -> None:
     """Refuse a DOCTYPE (and so any entity) before the parser sees a byte of the file."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:4]:
         # UTF-16/32 would hide "<!DOCTYPE" from a byte scan; SAF-T PT is never sent so.
-        raise SaftFileError(_("The SAF-T XML uses an encoding the dashboard does not accept."))
+        raise SaftFileError(
+            gettext_noop("The SAF-T XML uses an encoding the dashboard does not accept.")
+        )
     if _DECLARATION.search(head):
         raise SaftFileError(
-            _("The SAF-T XML declares a document type, which a SAF-T file never does.")
+            gettext_noop("The SAF-T XML declares a document type, which a SAF-T file never does.")
         )
     # The root element must start within the head, so nothing after it can be a DOCTYPE
     # (the parser itself rejects one after the root as malformed).
     if not re.search(rb"<[A-Za-z_]", head):
-        raise SaftFileError(_("The file inside the SAF-T zip is not an XML document."))
+        raise SaftFileError(gettext_noop("The file inside the SAF-T zip is not an XML document."))
 
 
 class _Prefixed(io.RawIOBase):
@@ -210,7 +224,7 @@ def _read_xml(stream) -> SaftSummary:
                 if not root_seen:
                     if element.tag != f"{{{SAFT_NAMESPACE}}}AuditFile":
                         raise SaftFileError(
-                            _(
+                            gettext_noop(
                                 "The XML is not a Portuguese SAF-T (1.04_01) audit file: "
                                 "its root element or namespace is wrong."
                             )
@@ -233,13 +247,15 @@ def _read_xml(stream) -> SaftSummary:
             if parents:
                 parents[-1].remove(element)
     except ElementTree.ParseError:
-        raise SaftFileError(_("The SAF-T XML is malformed and cannot be read.")) from None
+        raise SaftFileError(
+            gettext_noop("The SAF-T XML is malformed and cannot be read.")
+        ) from None
     except (LookupError, ValueError):
         # The XML declaration names the encoding, and the parser trusts it: an unknown name
         # ("x-nope") raises LookupError, a multi-byte or non-text codec ValueError, bytes the
         # codec rejects UnicodeError (a ValueError too). None of them is a parse error.
         raise SaftFileError(
-            _(
+            gettext_noop(
                 "The file inside the SAF-T zip is not a readable SAF-T: its XML declares an "
                 "encoding the dashboard cannot read, or its text does not decode."
             )
@@ -248,9 +264,11 @@ def _read_xml(stream) -> SaftSummary:
     start = _date(header.get("StartDate"))
     end = _date(header.get("EndDate"))
     if start is None or end is None:
-        raise SaftFileError(_("The SAF-T XML has no valid period (Header StartDate/EndDate)."))
+        raise SaftFileError(
+            gettext_noop("The SAF-T XML has no valid period (Header StartDate/EndDate).")
+        )
     if end < start:
-        raise SaftFileError(_("The SAF-T XML's period ends before it starts."))
+        raise SaftFileError(gettext_noop("The SAF-T XML's period ends before it starts."))
     # A month without sales has no SalesInvoices section: zero documents, zero totals.
     number = _integer(sales.get("NumberOfEntries", "0"), "NumberOfEntries")
     debit = _decimal(sales.get("TotalDebit", "0"), "TotalDebit")
@@ -283,7 +301,7 @@ def _is_ascii_digits(text: str) -> bool:
 
 def _integer(text: str, field: str) -> int:
     if not _is_ascii_digits(text):
-        raise SaftFileError(_("The SAF-T XML has an invalid %(field)s.") % {"field": field})
+        raise SaftFileError(gettext_noop("The SAF-T XML has an invalid %(field)s."), field=field)
     return int(text)
 
 
@@ -294,5 +312,5 @@ def _decimal(text: str, field: str) -> Decimal:
     except InvalidOperation:
         value = None
     if value is None or not value.is_finite():
-        raise SaftFileError(_("The SAF-T XML has an invalid %(field)s.") % {"field": field})
+        raise SaftFileError(gettext_noop("The SAF-T XML has an invalid %(field)s."), field=field)
     return value

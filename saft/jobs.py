@@ -11,10 +11,12 @@ import time
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from invoices.jobs.models import Job
 from invoices.jobs.runner import Lease, outcome_counts
 from invoices.jobs.services import job_start
+from invoices.sentences import sentence
 from saft.models import SaftExport
 
 PROGRESS_SECONDS = 0.5  # at most two progress writes a second, however fast the file reads
@@ -69,7 +71,10 @@ def saft_validate_run(job: Job, lease: Lease) -> dict[str, Any]:
         .first()
     )
     if export is None or not export.is_ready:
-        item.record(SKIPPED, message=_("The export has no archived file to validate."))
+        item.record(
+            SKIPPED,
+            message=[sentence(gettext_noop("The export has no archived file to validate."))],
+        )
         return outcome_counts(job)
     total = max(export.number_of_entries or 0, 1)
     mine = Job.objects.filter(pk=job.pk, lease_owner=lease.owner)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -77,7 +77,9 @@ class SaftExport(models.Model):
     first_checked_at = models.DateTimeField(_("first checked upstream"), null=True, blank=True)
     checked_at = models.DateTimeField(_("last checked upstream"), null=True, blank=True)
     attempts = models.PositiveIntegerField(_("upstream checks"), default=0)
-    message = models.TextField(_("message"), blank=True)
+    # Our own words about the export: a list of sentence(...) items (invoices/sentences.py),
+    # msgid + params, translated when shown (`{{ export.message|sentences }}`).
+    message = models.JSONField(_("message"), default=list, blank=True)
     # InvoiceXpress's own words about the export ("Please keep requesting until you get back
     # the url."): shown quoted, never translated; `message` holds ours.
     said = models.TextField(_("InvoiceXpress said"), blank=True)
@@ -214,10 +216,10 @@ class SaftExport(models.Model):
             self.refresh_from_db(fields=["checked_at", "first_checked_at", "attempts"])
         return bool(claimed)
 
-    def note_progress(self, message: str, *, said: str = "") -> bool:
+    def note_progress(self, message: list[dict[str, Any]], *, said: str = "") -> bool:
         """Still generating (or a passing failure): keep it pending, remember what was said.
 
-        `message` is ours (a plain msgid is translated when shown); `said` is the service's.
+        `message` is ours (sentence items, translated when shown); `said` is the service's.
         """
         updated = SaftExport.objects.filter(pk=self.pk, status=self.Status.PENDING).update(
             message=message, said=said
@@ -226,13 +228,17 @@ class SaftExport(models.Model):
             self.message, self.said = message, said
         return bool(updated)
 
-    def mark_failed(self, message: str, *, now: dt.datetime | None = None) -> bool:
+    def mark_failed(
+        self, message: list[dict[str, Any]], *, said: str = "", now: dt.datetime | None = None
+    ) -> bool:
+        """Finish it as failed: `message` our sentence items, `said` the service's words."""
         now = now or timezone.now()
         updated = SaftExport.objects.filter(pk=self.pk, status=self.Status.PENDING).update(
-            status=self.Status.FAILED, message=message, completed_at=now
+            status=self.Status.FAILED, message=message, said=said, completed_at=now
         )
         if updated:
-            self.status, self.message, self.completed_at = self.Status.FAILED, message, now
+            self.status, self.completed_at = self.Status.FAILED, now
+            self.message, self.said = message, said
         return bool(updated)
 
     def mark_ready(
@@ -241,7 +247,7 @@ class SaftExport(models.Model):
         content: bytes,
         sha256: str,
         summary: SaftSummary,
-        message: str = "",
+        message: list[dict[str, Any]] | None = None,
         now: dt.datetime | None = None,
     ) -> bool:
         """Archive the file and finish the export. False (and nothing kept) if another won.
@@ -250,6 +256,7 @@ class SaftExport(models.Model):
         file; a writer that loses the race deletes its copy.
         """
         now = now or timezone.now()
+        message = list(message or ())
         name = self.file.field.generate_filename(self, self.download_name)
         name = default_storage.save(name, ContentFile(content))
         updated = SaftExport.objects.filter(pk=self.pk, status=self.Status.PENDING).update(

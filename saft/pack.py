@@ -30,6 +30,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from invoices.bulk.pdfs import GONE, STILL_RENDERING, pdf_failure
 from invoices.documents import csv_export
 from invoices.invoicexpress.client import InvoiceXpressClient
 from invoices.invoicexpress.errors import InvoiceXpressError, NotFound
@@ -39,6 +40,7 @@ from invoices.jobs.runner import Lease, outcome_counts
 from invoices.jobs.services import job_start
 from invoices.lifecycle.pdf import pdf_download, unique_name
 from invoices.models import Account
+from invoices.sentences import render_sentences, sentence
 from saft.models import SaftExport
 from saft.periods import Period
 from saft.reconciliation import NUMBERED_STATUSES, numbered_documents
@@ -148,10 +150,16 @@ def _run(job: Job, lease: Lease) -> dict[str, Any]:
             for done, doc in enumerate(documents, start=1):
                 lease.check()
                 item = items[doc.id]
-                content, filename, error = _fetch_pdf(account, job.started_by, doc)
-                if error:
-                    missing.append({"document": doc.display_number, "reason": error})
-                    item.record(MISSING, message=error)
+                content, filename, reason, said = _fetch_pdf(account, job.started_by, doc)
+                if reason:
+                    missing.append(
+                        {
+                            "document": doc.display_number,
+                            "reason": render_sentences(reason),
+                            "invoicexpress_said": said,
+                        }
+                    )
+                    item.record(MISSING, message=reason, said=said)
                 else:
                     name = unique_name(f"pdf/{filename}", taken)
                     add(name, content)
@@ -210,8 +218,11 @@ def _waits() -> tuple[float, ...]:
     return tuple(getattr(settings, "IXPORTAL_BULK_PDF_WAITS", (1.0, 2.0, 3.0, 5.0)))
 
 
-def _fetch_pdf(account: Account, user: Any, doc: Document) -> tuple[bytes, str, str]:
-    """(content, file name, "") or (b"", "", why not)."""
+def _fetch_pdf(
+    account: Account, user: Any, doc: Document
+) -> tuple[bytes, str, list[dict[str, Any]], str]:
+    """(content, file name, [], "") or (b"", "", why not as sentence items, what
+    InvoiceXpress said)."""
     for pause in (0.0, *_waits()):
         if pause:
             time.sleep(pause)
@@ -220,9 +231,10 @@ def _fetch_pdf(account: Account, user: Any, doc: Document) -> tuple[bytes, str, 
                 account=account, user=user, kind=doc.type, document_id=doc.id, second_copy=False
             )
         except NotFound:
-            return b"", "", _("InvoiceXpress no longer has this document (404).")
+            return b"", "", [sentence(GONE)], ""
         if download.error:
-            return b"", "", download.error
+            reason, said = pdf_failure(download)
+            return b"", "", reason, said
         if not download.rendering:
-            return download.content, download.filename, ""
-    return b"", "", _("InvoiceXpress is still rendering the PDF. Try again later.")
+            return download.content, download.filename, [], ""
+    return b"", "", [sentence(STILL_RENDERING)], ""

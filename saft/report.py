@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -90,6 +91,17 @@ MESSAGES: dict[str, Any] = {
     ),
 }
 
+# The rules whose `detail` was the XML validator's own words, from before those were kept
+# apart in `said` (shown quoted beside the sentence, never translated). A report stored
+# before keeps its detail inside the older sentence above.
+WITHOUT_DETAIL: dict[str, Any] = {
+    "malformed": _("The XML is malformed and cannot be read."),
+    "schema": _("Does not follow the SAF-T (PT) 1.04_01 schema."),
+}
+# A file the checks refused before parsing it: `detail` is our reason's msgid (from
+# `saft.archive.SaftFileError`), translated when shown.
+UNREADABLE = _("The XML cannot be read: %(detail)s")
+
 MAX_PROBLEMS = 500  # a broken 100,000-line file would otherwise store 100,000 entries
 
 
@@ -101,13 +113,19 @@ class Problem:
     expected: str = ""
     found: str = ""
     detail: str = ""
+    # The XML validator's (libxml2's) own words about the problem: quoted, never translated.
+    said: str = ""
 
     @property
     def is_error(self) -> bool:
         return self.severity == Severity.ERROR
 
     def message(self) -> str:
-        """The problem in the active language."""
+        """The problem in the active language (the validator's words are apart, `said`)."""
+        if self.code == "unreadable":
+            return str(UNREADABLE) % {"detail": gettext(self.detail)}
+        if self.code in WITHOUT_DETAIL and not self.detail:
+            return str(WITHOUT_DETAIL[self.code])
         template = MESSAGES.get(self.code)
         if template is None:
             return f"{self.code}: {self.document} {self.expected} {self.found}".strip()
@@ -148,12 +166,20 @@ class Reconciliation:
     types: tuple[TypeReconciliation, ...] = ()
     missing_in_file: tuple[str, ...] = ()  # listed by InvoiceXpress, absent from the file
     missing_upstream: tuple[str, ...] = ()  # in the file, not listed by InvoiceXpress
-    error: str = ""  # the list could not be read (a typed client error's message)
+    # The list could not be read: why, as our sentence items (translated when shown), and
+    # InvoiceXpress's own words (quoted). `error` is the text a report stored before held.
+    failure: tuple[dict[str, Any], ...] = ()
+    said: str = ""
+    error: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.failure or self.error)
 
     @property
     def matches(self) -> bool:
         return (
-            not self.error
+            not self.failed
             and not self.missing_in_file
             and not self.missing_upstream
             and all(t.matches for t in self.types)
@@ -175,6 +201,8 @@ class Reconciliation:
             ),
             missing_in_file=tuple(data.get("missing_in_file", [])),
             missing_upstream=tuple(data.get("missing_upstream", [])),
+            failure=tuple(data.get("failure", [])),
+            said=data.get("said", ""),
             error=data.get("error", ""),
         )
 

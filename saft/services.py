@@ -12,12 +12,12 @@ import datetime as dt
 import logging
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from invoices.formatting import pt_date
@@ -32,7 +32,7 @@ from invoices.invoicexpress.errors import (
     Unreachable,
 )
 from invoices.models import Account, AuditEntry
-from invoices.sentences import sentence, word
+from invoices.sentences import failure_sentences, sentence, word
 from saft.archive import SaftFileError, read_saft_zip, sha256_of
 from saft.models import SaftExport
 from saft.periods import Period
@@ -54,7 +54,9 @@ class AdvanceState:
 @dataclass(frozen=True)
 class Advance:
     state: str
-    message: str = ""
+    # The export's message: our sentence items (translated when shown), and the service's.
+    message: list[dict[str, Any]] = field(default_factory=list)
+    said: str = ""
     called: bool = False  # InvoiceXpress was asked during this call
     transient: bool = False  # the check failed in passing (timeout, 5xx): it stays pending
 
@@ -155,40 +157,50 @@ def export_advance(
     """
     now = now or timezone.now()
     if not export.is_pending:
-        return Advance(AdvanceState.FINISHED, export.message)
+        return Advance(AdvanceState.FINISHED, export.message, export.said)
 
     if not export.claim_check(now=now, interval=poll_interval()):
         export.refresh_from_db()
-        return Advance(AdvanceState.SKIPPED, export.message)
+        return Advance(AdvanceState.SKIPPED, export.message, export.said)
 
     client = client or saft_client(export.account)
     try:
         result = client.export_saft(month=export.month, year=export.year)
     except ServerError as exc:
         if exc.status == 500:  # the service says generation failed: a new request is needed
-            return _finish_failed(export, exc.message, now=now)
+            return _failed_upstream(
+                export,
+                exc,
+                sentence(gettext_noop("The generation failed: request the SAF-T again.")),
+                now=now,
+            )
         return _keep_pending(export, exc, now=now)
     except (Unreachable, RateLimited, BadResponse) as exc:
         return _keep_pending(export, exc, now=now)
     except Unauthorized as exc:
-        message = "{} {}".format(
-            exc.message,
-            _("A manager must correct the company's API key, then request the SAF-T again."),
+        return _failed_upstream(
+            export,
+            exc,
+            sentence(
+                gettext_noop(
+                    "A manager must correct the company's API key, then request the SAF-T again."
+                )
+            ),
+            now=now,
         )
-        return _finish_failed(export, message, now=now)
     except InvoiceXpressError as exc:  # Rejected (422, a bad period), 404, 406, 409: final
-        return _finish_failed(export, exc.message, now=now)
+        return _failed_upstream(export, exc, now=now)
 
     if not result.ready:
         if _waited_too_long(export, now):
             return _give_up(export, now=now)
-        # Our words as a msgid (translated when shown), the service's own kept apart, quoted.
+        # Our words as a code (translated when shown), the service's own kept apart, quoted.
         export.note_progress(
-            gettext_noop("InvoiceXpress is generating the file."), said=result.message
+            [sentence(gettext_noop("InvoiceXpress is generating the file."))], said=result.message
         )
         export.refresh_from_db()
         _log(export, "generating")
-        return Advance(AdvanceState.PENDING, export.message, called=True)
+        return Advance(AdvanceState.PENDING, export.message, export.said, called=True)
     return _archive(export, client, result.url, now=now)
 
 
@@ -217,29 +229,50 @@ def _archive(
     """Download the file at once (the link may expire), check it, keep it in our storage."""
     if not url.lower().startswith(("https://", "http://")):
         return _finish_failed(
-            export, _("InvoiceXpress sent a SAF-T link the dashboard cannot open."), now=now
+            export,
+            [sentence(gettext_noop("InvoiceXpress sent a SAF-T link the dashboard cannot open."))],
+            now=now,
         )
     try:
         content = client.download(url)
-    except (NotFound, Unreachable) as exc:
-        # An expired link or a dropped connection: the next check asks for a fresh link.
+    except NotFound as exc:
+        # An expired link: the next check asks for a fresh one.
+        expired = sentence(
+            gettext_noop("The file link from InvoiceXpress has expired or is gone (404).")
+        )
+        return _keep_pending(export, exc, now=now, reason=[expired])
+    except Unreachable as exc:
+        # A dropped connection: the next check asks for a fresh link.
         return _keep_pending(export, exc, now=now)
     except BadResponse as exc:
         if exc.status:  # an HTTP error from the file host: passing
             return _keep_pending(export, exc, now=now)
-        return _finish_failed(export, exc.message, now=now)  # too large: it will not change
+        # Too large: it will not change.
+        return _finish_failed(
+            export,
+            [
+                sentence(
+                    gettext_noop(
+                        "The file from InvoiceXpress is larger than the dashboard accepts."
+                    )
+                )
+            ],
+            now=now,
+        )
     except InvoiceXpressError as exc:
         return _keep_pending(export, exc, now=now)
 
     try:
         summary = read_saft_zip(content)
     except SaftFileError as exc:
-        return _reject_file(export, exc.message, now=now)
+        return _reject_file(export, exc.sentence, now=now)
     except Exception:
         # The checker reads hostile bytes. Whatever else it trips on, the same file would
         # trip it on every later check: fail now rather than re-download it on every poll.
         logger.exception("saft export %s: reading the SAF-T file failed unexpectedly", export.pk)
-        return _reject_file(export, _("it is not a readable SAF-T."), now=now)
+        return _reject_file(
+            export, sentence(gettext_noop("The file is not a readable SAF-T.")), now=now
+        )
     # A file of the wrong month or with a wrong count is still archived: it is evidence of
     # what InvoiceXpress produced. Its validation says what is wrong and flags it invalid.
     archived = export.mark_ready(
@@ -249,7 +282,7 @@ def _archive(
     _log(export, export.status)
     if archived:
         _validate_now_or_as_a_job(export, client)
-    return Advance(export.status, export.message, called=True)
+    return Advance(export.status, export.message, export.said, called=True)
 
 
 # ---- validation ----------------------------------------------------------------------------
@@ -368,19 +401,30 @@ def _reconciliation(
     try:
         listed = upstream_month_documents(client, export.period)
     except InvoiceXpressError as exc:
-        return Reconciliation(error=exc.message)
+        failure, said = failure_sentences(exc)
+        return Reconciliation(failure=tuple(failure), said=said)
     except TooManyDocuments:
         return Reconciliation(
-            error=_("InvoiceXpress lists too many documents for this month to reconcile.")
+            failure=(
+                sentence(
+                    gettext_noop(
+                        "InvoiceXpress lists too many documents for this month to reconcile."
+                    )
+                ),
+            )
         )
     return reconcile(documents, listed)
 
 
-def _reject_file(export: SaftExport, reason: str, *, now: dt.datetime) -> Advance:
+def _reject_file(export: SaftExport, reason: dict[str, Any], *, now: dt.datetime) -> Advance:
     return _finish_failed(
         export,
-        _("The SAF-T file from InvoiceXpress failed the dashboard's checks: %(reason)s")
-        % {"reason": reason},
+        [
+            sentence(
+                gettext_noop("The SAF-T file from InvoiceXpress failed the dashboard's checks.")
+            ),
+            reason,
+        ],
         now=now,
     )
 
@@ -390,34 +434,72 @@ def _waited_too_long(export: SaftExport, now: dt.datetime) -> bool:
     return started is not None and now - started > max_wait()
 
 
-def _give_up(export: SaftExport, *, now: dt.datetime, problem: str = "") -> Advance:
+_LAST_CHECK_FAILED = gettext_noop("The last check did not get through:")
+
+
+def _give_up(
+    export: SaftExport, *, now: dt.datetime, problem: InvoiceXpressError | None = None
+) -> Advance:
     minutes = max(1, round(max_wait().total_seconds() / 60))
-    message = _(
-        "InvoiceXpress did not finish this SAF-T within %(minutes)s minutes, so the "
-        "dashboard stopped waiting. Request it again."
-    ) % {"minutes": minutes}
-    if problem:
-        message += " " + _("The last check did not get through: %(problem)s") % {"problem": problem}
-    return _finish_failed(export, message, now=now)
+    message = [
+        sentence(
+            gettext_noop(
+                "InvoiceXpress did not finish this SAF-T within %(minutes)s minutes, so the "
+                "dashboard stopped waiting. Request it again."
+            ),
+            minutes=minutes,
+        )
+    ]
+    said = ""
+    if problem is not None:
+        failure, said = failure_sentences(problem)
+        message += [sentence(_LAST_CHECK_FAILED), *failure]
+    return _finish_failed(export, message, said=said, now=now)
 
 
-def _keep_pending(export: SaftExport, exc: InvoiceXpressError, *, now: dt.datetime) -> Advance:
+def _keep_pending(
+    export: SaftExport,
+    exc: InvoiceXpressError,
+    *,
+    now: dt.datetime,
+    reason: list[dict[str, Any]] | None = None,
+) -> Advance:
+    """A passing failure (`reason`: our sentences for it, when better than its kind's)."""
     if _waited_too_long(export, now):
-        return _give_up(export, now=now, problem=exc.message)
+        return _give_up(export, now=now, problem=exc)
+    failure, said = failure_sentences(exc)
+    failure = reason or failure
     export.note_progress(
-        _("Last check did not get through: %(problem)s The dashboard keeps trying.")
-        % {"problem": exc.message}
+        [
+            sentence(_LAST_CHECK_FAILED),
+            *failure,
+            sentence(gettext_noop("The dashboard keeps trying.")),
+        ],
+        said=said,
     )
     export.refresh_from_db()
     _log(export, "still pending after a failed check")
-    return Advance(AdvanceState.PENDING, export.message, called=True, transient=True)
+    return Advance(AdvanceState.PENDING, export.message, export.said, called=True, transient=True)
 
 
-def _finish_failed(export: SaftExport, message: str, *, now: dt.datetime) -> Advance:
-    export.mark_failed(message, now=now)
+def _failed_upstream(
+    export: SaftExport,
+    exc: InvoiceXpressError,
+    *then: dict[str, Any],
+    now: dt.datetime,
+) -> Advance:
+    """A final refusal: our sentence for its kind (and `then`), the service's words quoted."""
+    failure, said = failure_sentences(exc)
+    return _finish_failed(export, [*failure, *then], said=said, now=now)
+
+
+def _finish_failed(
+    export: SaftExport, message: list[dict[str, Any]], *, said: str = "", now: dt.datetime
+) -> Advance:
+    export.mark_failed(message, said=said, now=now)
     export.refresh_from_db()  # if another caller finished it first, theirs is the truth
     _log(export, export.status)
-    return Advance(export.status, export.message, called=True)
+    return Advance(export.status, export.message, export.said, called=True)
 
 
 def _log(export: SaftExport, outcome: str) -> None:
@@ -436,7 +518,7 @@ def _log(export: SaftExport, outcome: str) -> None:
 
 
 def _audit(
-    *, account: Account, user, export: SaftExport, outcome: str, sentences: list, detail: str = ""
+    *, account: Account, user, export: SaftExport, outcome: str, sentences: list, said: str = ""
 ) -> None:
     AuditEntry.record(
         account=account,
@@ -445,7 +527,7 @@ def _audit(
         outcome=outcome,
         target=export.period.key,
         sentences=sentences,
-        detail=detail,
+        said=said,
     )
 
 
@@ -465,15 +547,14 @@ def _audit_request(*, account: Account, user, export: SaftExport, advance: Advan
     status = sentence(
         gettext_noop("Export #%(id)s: %(status)s."), id=export.pk, status=_status_word(export)
     )
-    # The export's message is text already written in one language (it may quote
-    # InvoiceXpress): kept as it is, after our sentence.
+    # The export's message (our sentences, after this one) and InvoiceXpress's own words.
     _audit(
         account=account,
         user=user,
         export=export,
         outcome=outcome,
-        sentences=[status],
-        detail=export.message,
+        sentences=[status, *export.message],
+        said=export.said,
     )
 
 

@@ -7,9 +7,11 @@ import datetime as dt
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from invoices.formatting import pt_date
 from invoices.models import Account, AuditEntry
+from invoices.sentences import sentence
 from saft.models import SaftExport, SaftSubmission
 from saft.periods import Period
 
@@ -58,24 +60,32 @@ def submission_record(
             if receipt_pdf is not None:
                 submission.receipt_pdf.save("receipt.pdf", receipt_pdf, save=False)
             submission.save()
-            detail = (
-                _("Submitted on %(date)s, file: SAF-T export #%(id)s (SHA-256 %(sha)s).")
-                % {"date": pt_date(submitted_on), "id": export.pk, "sha": export.sha256}
+            ours = [
+                sentence(
+                    gettext_noop(
+                        "Submitted on %(date)s, file: SAF-T export #%(id)s (SHA-256 %(sha)s)."
+                    ),
+                    date=pt_date(submitted_on),
+                    id=export.pk,
+                    sha=export.sha256,
+                )
                 if export is not None
-                else _("Submitted on %(date)s, exported outside the dashboard.")
-                % {"date": pt_date(submitted_on)}
-            )
+                else sentence(
+                    gettext_noop("Submitted on %(date)s, exported outside the dashboard."),
+                    date=pt_date(submitted_on),
+                )
+            ]
             if receipt_number:
-                detail += " " + _("Receipt %(number)s.") % {"number": receipt_number}
+                ours.append(sentence(gettext_noop("Receipt %(number)s."), number=receipt_number))
             if receipt_pdf is not None:
-                detail += " " + _("Receipt PDF kept.")
+                ours.append(sentence(gettext_noop("Receipt PDF kept.")))
             AuditEntry.record(
                 account=account,
                 user=user,
                 action="saft.submitted",
                 outcome=AuditEntry.Outcome.OK,
                 target=period.key,
-                detail=detail,
+                sentences=ours,
             )
     except IntegrityError:
         if submission.receipt_pdf:

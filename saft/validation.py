@@ -106,7 +106,8 @@ def validate_saft(
         try:
             check_prolog(stream.read(PROLOG_BYTES))
         except SaftFileError as exc:
-            report.add("malformed", detail=exc.message)
+            # Our own reason (check_prolog's have no params): its msgid, translated when shown.
+            report.add("unreadable", detail=exc.sentence["msgid"])
             return report
         stream.seek(0)
         scan = _Scan(report)
@@ -125,8 +126,8 @@ def validate_saft(
                 return report
             # The streamed error first, unless checking the documents one by one found it
             # (then those reports, which name their document, say it better).
-            if first_error is not None and first_error.detail not in {
-                p.detail for p in report.problems if p.code == "schema"
+            if first_error is not None and first_error.said not in {
+                p.said for p in report.problems if p.code == "schema"
             }:
                 report.problems.insert(0, first_error)
     _finish(scan, company_nif=company_nif, year=year, month=month)
@@ -202,9 +203,9 @@ def _run(stream: IO[bytes], scan: _Scan, *, schema, progress) -> str:
             report.add("not_saft")
             return "malformed"
         if schema is not None and not _is_malformed(exc):
-            report.add("schema", document=scan.current_document, detail=_schema_message(exc))
+            report.add("schema", document=scan.current_document, said=_schema_message(exc))
             return "schema"
-        report.add("malformed", detail=_schema_message(exc))
+        report.add("malformed", said=_schema_message(exc))
         return "malformed"
     if not root_seen:
         report.add("not_saft")
@@ -356,7 +357,7 @@ def _invoice(scan: _Scan, element) -> None:
     scan.current_document = number
     if scan.per_document_schema is not None and not scan.per_document_schema.validate(element):
         for entry in scan.per_document_schema.error_log:
-            report.add("schema", document=number, detail=_schema_message(entry.message))
+            report.add("schema", document=number, said=_schema_message(entry.message))
     scan.numbers[number] += 1
     doc_type = _text(element, "InvoiceType")
     status_element = element.find(f"{NS}DocumentStatus")

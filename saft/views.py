@@ -29,6 +29,7 @@ from invoices.htmx import (
 )
 from invoices.jobs.models import Job
 from invoices.models import Account, Membership, Role
+from invoices.sentences import render_sentences
 from saft import services
 from saft.deadlines import deadlines_for
 from saft.forms import SaftPeriodForm, SaftSubmissionForm
@@ -421,13 +422,14 @@ def _message_for(request: HttpRequest, outcome: RequestOutcome) -> None:
     elif outcome.advance and outcome.advance.state == AdvanceState.FAILED:
         messages.error(
             request,
-            _("The SAF-T for %(period)s failed: %(reason)s") % {**params, "reason": export.message},
+            _("The SAF-T for %(period)s failed: %(reason)s")
+            % {**params, "reason": _export_words(export)},
         )
     elif outcome.advance and outcome.advance.transient:
         messages.warning(
             request,
             _("The SAF-T for %(period)s was requested, but: %(problem)s")
-            % {**params, "problem": export.message},
+            % {**params, "problem": _export_words(export)},
         )
     elif export.is_ready and export.is_invalid:
         messages.error(
@@ -449,6 +451,14 @@ def _message_for(request: HttpRequest, outcome: RequestOutcome) -> None:
             )
             % params,
         )
+
+
+def _export_words(export: SaftExport) -> str:
+    """The export's message in the reader's language, and InvoiceXpress's words quoted."""
+    words = render_sentences(export.message)
+    if export.said:
+        words += " " + _("InvoiceXpress said: “%(said)s”") % {"said": export.said}
+    return words
 
 
 def _queued_messages(

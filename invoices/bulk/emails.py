@@ -16,8 +16,9 @@ from enum import StrEnum
 from typing import Any
 
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from invoices.bulk.pdfs import NOT_READABLE
 from invoices.bulk.selection import Selection
 from invoices.email.services import SENDABLE_STATUSES, document_email
 from invoices.email.wording import email_wording
@@ -27,6 +28,7 @@ from invoices.jobs.models import Job, JobItem
 from invoices.jobs.runner import Lease, outcome_counts
 from invoices.jobs.services import job_start
 from invoices.models import Account, SentEmail
+from invoices.sentences import failure_sentences, sentence
 
 
 class EmailOutcome(StrEnum):
@@ -74,15 +76,14 @@ def _one_email(job: Job, lease: Lease, item: JobItem) -> None:
     account, user = job.account, job.started_by
     selection = Selection.parse(item.key)
     if selection is None:
-        item.record(
-            EmailOutcome.NOT_ATTEMPTED, message=_("Not a document this dashboard can read.")
-        )
+        item.record(EmailOutcome.NOT_ATTEMPTED, message=[sentence(NOT_READABLE)])
         return
     kind = document_type(selection.type_path)
     try:
         doc = account.client().get_document(kind.path, selection.document_id)
     except InvoiceXpressError as exc:
-        item.record(EmailOutcome.NOT_ATTEMPTED, message=exc.message)
+        failure, said = failure_sentences(exc)
+        item.record(EmailOutcome.NOT_ATTEMPTED, message=failure, said=said)
         return
     item.data = {
         "type": kind.path,
@@ -92,11 +93,17 @@ def _one_email(job: Job, lease: Lease, item: JobItem) -> None:
     }
     if doc.status not in SENDABLE_STATUSES:
         item.save(update_fields=["data", "updated_at"])
-        item.record(EmailOutcome.SKIPPED, message=_("Only a finalized document can be e-mailed."))
+        item.record(
+            EmailOutcome.SKIPPED,
+            message=[sentence(gettext_noop("Only a finalized document can be e-mailed."))],
+        )
         return
     if not doc.client or not doc.client.email:
         item.save(update_fields=["data", "updated_at"])
-        item.record(EmailOutcome.SKIPPED, message=_("The client has no e-mail address."))
+        item.record(
+            EmailOutcome.SKIPPED,
+            message=[sentence(gettext_noop("The client has no e-mail address."))],
+        )
         return
     lease.check()  # never send for a job another worker has taken over
     item.outcome = JobItem.STARTED
@@ -105,11 +112,28 @@ def _one_email(job: Job, lease: Lease, item: JobItem) -> None:
     sent = document_email(
         account=account, user=user, doc=doc, to=doc.client.email, subject=subject, body=body
     )
+    _record_sent(item, sent)
+
+
+def _record_sent(item: JobItem, sent: SentEmail) -> None:
+    """The item's outcome from the e-mail's record: to whom, or why not (its words)."""
+    if sent.status == SentEmail.Status.SENT:
+        message: list[dict[str, Any]] = [sentence(gettext_noop("Sent to %(to)s."), to=sent.to)]
+        said = ""
+    else:
+        message, said = _sent_words(sent)
     item.record(
         SENT_OUTCOMES[SentEmail.Status(sent.status)],
-        message=sent.to if sent.status == SentEmail.Status.SENT else sent.message_text,
+        message=message,
+        said=said,
         result={"sent_email": sent.pk},
     )
+
+
+def _sent_words(sent: SentEmail) -> tuple[list[dict[str, Any]], str]:
+    """Why a send failed, as the e-mail's record keeps it: our sentence items and
+    InvoiceXpress's own words."""
+    return list(sent.sentences or ()), sent.said
 
 
 def _recognise(job: Job, item: JobItem) -> None:
@@ -129,16 +153,16 @@ def _recognise(job: Job, item: JobItem) -> None:
         else None
     )
     if sent is not None:
-        item.record(
-            SENT_OUTCOMES[SentEmail.Status(sent.status)],
-            message=sent.to if sent.status == SentEmail.Status.SENT else sent.message_text,
-            result={"sent_email": sent.pk},
-        )
+        _record_sent(item, sent)
         return
     item.record(
         EmailOutcome.UNKNOWN,
-        message=_(
-            "A run stopped while e-mailing it: InvoiceXpress may have sent it. Check with "
-            "the client before sending it again; it was not sent twice."
-        ),
+        message=[
+            sentence(
+                gettext_noop(
+                    "A run stopped while e-mailing it: InvoiceXpress may have sent it. Check "
+                    "with the client before sending it again; it was not sent twice."
+                )
+            )
+        ],
     )

@@ -14,7 +14,7 @@ import secrets
 import tempfile
 import time
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.conf import settings
@@ -22,15 +22,17 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from invoices.bulk.selection import Selection
 from invoices.invoicexpress.document_types import document_type
-from invoices.invoicexpress.errors import NotFound
+from invoices.invoicexpress.errors import NotAcceptable, NotFound
 from invoices.jobs.models import Job, JobItem
 from invoices.jobs.runner import Lease, outcome_counts
 from invoices.jobs.services import job_start
-from invoices.lifecycle.pdf import pdf_download, unique_name
+from invoices.lifecycle.pdf import PdfDownload, pdf_download, unique_name
 from invoices.models import Account
+from invoices.sentences import failure_sentences, render_sentences, sentence
 
 INCLUDED = "included"
 MISSING = "missing"
@@ -74,7 +76,7 @@ def bulk_pdf_run(job: Job, lease: Lease) -> dict[str, Any]:
                 fetched = (
                     _one_pdf(account, job.started_by, selection)
                     if selection is not None
-                    else _Fetched(False, error=_("Not a document this dashboard can read."))
+                    else _Fetched(False, reason=[sentence(NOT_READABLE)])
                 )
                 if fetched.ok:
                     name = unique_name(fetched.filename, taken)
@@ -82,7 +84,7 @@ def bulk_pdf_run(job: Job, lease: Lease) -> dict[str, Any]:
                     item.record(INCLUDED, result={"file": name})
                 else:
                     missing.append(f"{item.data.get('label', item.key)}: {fetched.error}")
-                    item.record(MISSING, message=fetched.error)
+                    item.record(MISSING, message=fetched.reason, said=fetched.said)
                 lease.progress()
             if missing:
                 archive.writestr(README, "\n".join(missing) + "\n")
@@ -99,12 +101,37 @@ def _store(job: Job, mine, spool: IO[bytes]) -> None:
         default_storage.delete(name)  # another worker took the job over meanwhile
 
 
+NOT_READABLE = gettext_noop("Not a document this dashboard can read.")
+GONE = gettext_noop("InvoiceXpress no longer has this document (404).")
+STILL_RENDERING = gettext_noop("InvoiceXpress is still rendering the PDF. Try again later.")
+
+
+def pdf_failure(download: PdfDownload) -> tuple[list[dict[str, Any]], str]:
+    """Why a PDF could not be fetched, as our sentence items (stored as codes, translated
+    when shown), and InvoiceXpress's own words (quoted)."""
+    exc = download.failure
+    if isinstance(exc, NotAcceptable):
+        return [sentence(gettext_noop("A draft has no PDF yet: finalize it first."))], ""
+    if exc is not None:
+        return failure_sentences(exc)
+    return [{"text": download.error}], ""  # pragma: no cover (every failure names its error)
+
+
 @dataclass
 class _Fetched:
     ok: bool
     content: bytes = b""
     filename: str = ""
-    error: str = ""
+    reason: list[dict[str, Any]] = field(default_factory=list)  # why not, as codes
+    said: str = ""  # InvoiceXpress's own words about it
+
+    @property
+    def error(self) -> str:
+        """Why not, in the active language (the zip's LEIA-ME)."""
+        text = render_sentences(self.reason)
+        if self.said:
+            text += " " + _("InvoiceXpress said: “%(said)s”") % {"said": self.said}
+        return text
 
 
 def _one_pdf(account: Account, user, selection: Selection) -> _Fetched:
@@ -121,9 +148,10 @@ def _one_pdf(account: Account, user, selection: Selection) -> _Fetched:
                 second_copy=False,
             )
         except NotFound:
-            return _Fetched(False, error=_("InvoiceXpress no longer has this document (404)."))
+            return _Fetched(False, reason=[sentence(GONE)])
         if download.error:
-            return _Fetched(False, error=download.error)
+            reason, said = pdf_failure(download)
+            return _Fetched(False, reason=reason, said=said)
         if not download.rendering:
             return _Fetched(True, content=download.content, filename=download.filename)
-    return _Fetched(False, error=_("InvoiceXpress is still rendering the PDF. Try again later."))
+    return _Fetched(False, reason=[sentence(STILL_RENDERING)])

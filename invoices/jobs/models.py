@@ -9,6 +9,8 @@ worker killed mid-job), so a job is never run by two workers at once and never l
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from invoices.invoicexpress.redaction import redact
 from invoices.models.accounts import Account
 
 
@@ -165,7 +168,11 @@ class JobItem(models.Model):
     data = models.JSONField(default=dict, blank=True)  # what the item was (type, date, client)
     outcome = models.CharField(max_length=20, default=PENDING)
     result = models.JSONField(default=dict, blank=True)  # what it became (number, ATCUD)
-    message = models.TextField(blank=True)
+    # Our own words about the item: sentence(...) items (invoices/sentences.py), msgid +
+    # params, translated when shown (`{{ item.message|sentences }}`).
+    message = models.JSONField(default=list, blank=True)
+    # InvoiceXpress's own words about it (a refusal's reasons): shown quoted, never translated.
+    said = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -178,11 +185,20 @@ class JobItem(models.Model):
     def __str__(self) -> str:
         return f"{self.job_id}:{self.key} {self.outcome}"
 
-    def record(self, outcome: str, *, message: str = "", result: dict | None = None) -> None:
+    def record(
+        self,
+        outcome: str,
+        *,
+        message: Sequence[dict[str, Any]] = (),
+        said: str = "",
+        result: dict | None = None,
+    ) -> None:
+        """How the item ended: `message` our sentence items, `said` InvoiceXpress's words."""
         self.outcome = outcome
-        self.message = message
+        self.message = list(message)
+        self.said = redact(said)
         self.result = result or {}
-        self.save(update_fields=["outcome", "message", "result", "updated_at"])
+        self.save(update_fields=["outcome", "message", "said", "result", "updated_at"])
 
 
 class PeriodicSlot(models.Model):

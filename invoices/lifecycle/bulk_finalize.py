@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from invoices.invoicexpress.document_types import GETTABLE_TYPE_PATHS
@@ -28,7 +27,7 @@ from invoices.lifecycle.actions import SPECS, Action, table_actions
 from invoices.lifecycle.pages import document_url
 from invoices.lifecycle.state_changes import document_change_state
 from invoices.models import Account, AuditEntry
-from invoices.sentences import sentence
+from invoices.sentences import failure_sentences, sentence
 
 MAX_DRAFT_PAGES = 5  # 500 drafts; more than that and the page says the list is incomplete
 DRAFTS_PER_PAGE = 100
@@ -155,8 +154,13 @@ def bulk_finalize_run(job: Job, lease: Lease) -> dict[str, int]:
     try:
         drafts = list_drafts(account)
     except InvoiceXpressError as exc:
+        failure, said = failure_sentences(exc)
+        not_listed = [
+            sentence(gettext_noop("Not attempted: the drafts could not be listed.")),
+            *failure,
+        ]
         for item in pending:
-            item.record(BulkOutcome.NOT_ATTEMPTED, message=exc.message)
+            item.record(BulkOutcome.NOT_ATTEMPTED, message=not_listed, said=said)
         return outcome_counts(job)
     by_id = {d.id: d for d in drafts.documents}
     held: list[tuple[tuple[str, str], str]] = [
@@ -164,7 +168,7 @@ def bulk_finalize_run(job: Job, lease: Lease) -> dict[str, int]:
         for i in items
         if i.outcome in (BulkOutcome.REFUSED, BulkOutcome.UNKNOWN)
     ]
-    stopped = ""
+    stopped: list[dict[str, Any]] = []
     pending.sort(
         key=lambda i: finalize_order(by_id[int(i.key)]) if int(i.key) in by_id else (dt.date.max, 0)
     )
@@ -173,20 +177,34 @@ def bulk_finalize_run(job: Job, lease: Lease) -> dict[str, int]:
         if draft is None:
             item.record(
                 BulkOutcome.SKIPPED,
-                message=_("No longer a draft (finalized or deleted meanwhile): left alone."),
+                message=[
+                    sentence(
+                        gettext_noop(
+                            "No longer a draft (finalized or deleted meanwhile): left alone."
+                        )
+                    )
+                ],
             )
         elif not can_finalize(draft):
-            item.record(BulkOutcome.SKIPPED, message=_("Cannot be finalized here."))
+            item.record(
+                BulkOutcome.SKIPPED,
+                message=[sentence(gettext_noop("Cannot be finalized here."))],
+            )
         elif stopped:
             item.record(BulkOutcome.NOT_ATTEMPTED, message=stopped)
         elif blocker := next((label for key, label in held if same_series(key, draft)), None):
             item.record(
                 BulkOutcome.NOT_ATTEMPTED,
-                message=_(
-                    "Not attempted: an earlier draft of this series (%(draft)s) could not be "
-                    "finalized, and finalizing a later one would block it for good."
-                )
-                % {"draft": blocker},
+                message=[
+                    sentence(
+                        gettext_noop(
+                            "Not attempted: an earlier draft of this series (%(draft)s) could "
+                            "not be finalized, and finalizing a later one would block it for "
+                            "good."
+                        ),
+                        draft=blocker,
+                    )
+                ],
             )
         else:
             lease.check()  # never write for a job another worker has taken over
@@ -202,13 +220,19 @@ def bulk_finalize_run(job: Job, lease: Lease) -> dict[str, int]:
                 outcome = BulkOutcome.UNKNOWN
             else:
                 outcome = BulkOutcome.REFUSED
+            # Our sentences as the audit log stores them (codes), the service's words apart.
             item.record(
                 outcome,
-                message="" if result.ok else result.message,
+                message=[] if result.ok else list(result.audit),
+                said="" if result.ok else result.said,
                 result=finalized_data(result.document),
             )
             if result.stops_batch:
-                stopped = _("Not attempted: the batch stopped after the error above.")
+                stopped = [
+                    sentence(
+                        gettext_noop("Not attempted: the batch stopped after the error above.")
+                    )
+                ]
             elif not result.ok:
                 held.append((series_key(draft), item.data["label"]))
         lease.progress()
@@ -222,11 +246,16 @@ def _recognise(job: Job, lease: Lease, item: JobItem) -> None:
     try:
         doc = job.account.client().get_document(kind, int(item.key))
     except InvoiceXpressError as exc:
+        failure, said = failure_sentences(exc)
         item.record(
             BulkOutcome.UNKNOWN,
-            message=exc.message
-            + " "
-            + _("A run stopped while finalizing it: check it before trying again."),
+            message=[
+                *failure,
+                sentence(
+                    gettext_noop("A run stopped while finalizing it: check it before trying again.")
+                ),
+            ],
+            said=said,
         )
         lease.progress()
         return
@@ -254,7 +283,11 @@ def _recognise(job: Job, lease: Lease, item: JobItem) -> None:
     )
     item.record(
         BulkOutcome.FINALIZED,
-        message=_("Finalized before the worker restarted (read again, not sent twice)."),
+        message=[
+            sentence(
+                gettext_noop("Finalized before the worker restarted (read again, not sent twice).")
+            )
+        ],
         result=finalized_data(doc),
     )
     lease.progress()

@@ -132,6 +132,7 @@ class PdfDownload:
     filename: str = ""
     rendering: bool = False  # InvoiceXpress is still rendering it: nothing to send yet
     error: str = ""  # the page's words for a failure (audited)
+    failure: InvoiceXpressError | None = None  # what failed, for a job to store as codes
 
 
 def pdf_download(
@@ -175,7 +176,7 @@ def pdf_download(
             said=said,
             second_copy=second_copy,
         )
-        return PdfDownload(error=text)
+        return PdfDownload(error=text, failure=exc)
     _audit_pdf(
         account,
         user,

@@ -36,6 +36,16 @@ ACTION_LABELS = {
 }
 
 
+def _redacted(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {key: _redacted(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_redacted(item) for item in value]
+    return value
+
+
 class AuditEntryQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise ValidationError("The audit log is append-only.")
@@ -110,13 +120,11 @@ class AuditEntry(models.Model):
         target: str = "",
         sentences: list[dict[str, Any]] | None = None,
         said: str = "",
-        detail: str = "",
     ) -> AuditEntry:
-        """`sentences`: our words as sentence(...) items; `said`: InvoiceXpress's own words.
-        `detail` is text already in one language (writers not yet converted): kept as it is."""
-        items = list(sentences or ())
-        if detail:
-            items.append({"text": redact(detail)})
+        """`sentences`: our words as sentence(...) items (invoices/sentences.py), translated
+        when shown; `said`: InvoiceXpress's own words, quoted as they came. Every text is
+        redacted: a parameter or a quote can never carry an API key into the log."""
+        items = [_redacted(item) for item in sentences or ()]
         return cls.objects.create(
             account=account,
             user=user if getattr(user, "pk", None) else None,

@@ -16,7 +16,8 @@ HTMX = {"HX-Request": "true"}
 def record(account, user, *, outcome="ok", document_id=None, target="Invoice for Maria", detail=""):
     return AuditEntry.record(
         account=account, user=user, action="document.create", outcome=outcome,
-        document_type="Invoice", document_id=document_id, target=target, detail=detail,
+        document_type="Invoice", document_id=document_id, target=target,
+        sentences=[{"text": detail}] if detail else None,  # as written before codes
     )  # fmt: skip
 
 

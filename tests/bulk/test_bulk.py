@@ -16,6 +16,7 @@ from invoices.jobs.models import Job, JobItem
 from invoices.jobs.runner import job_run
 from invoices.lifecycle.pdf import pdf_filename
 from invoices.models import AuditEntry, SentEmail
+from invoices.sentences import render_sentences as words
 from sandbox.models import SandboxEmail
 from tests.lifecycle.helpers import create_draft
 from tests.payments.helpers import final_invoice
@@ -94,8 +95,11 @@ def test_the_email_job_sends_each_to_its_client_and_skips_the_rest(live_company)
     assert job.summary == {"emailed": 1, "skipped": 2}
     items = {i.key: i for i in job.items.all()}
     assert items[f"invoices:{with_email.id}"].outcome == "emailed"
-    assert "no e-mail" in items[f"invoices:{without.id}"].message
-    assert "finalized" in items[f"invoices:{draft.id}"].message
+    assert "no e-mail" in words(items[f"invoices:{without.id}"].message)
+    assert "finalized" in words(items[f"invoices:{draft.id}"].message)
+    assert items[f"invoices:{with_email.id}"].message == [
+        {"msgid": "Sent to %(to)s.", "params": {"to": "a@cliente.pt"}}
+    ]
     assert items[f"invoices:{with_email.id}"].data["client"] == "Com E-mail"
     assert [SandboxEmail.objects.get().to] == ["a@cliente.pt"]
     sent = SentEmail.objects.get()
@@ -143,7 +147,7 @@ def test_a_taken_over_email_job_never_sends_a_document_twice(live_company):
     assert job.runs == 2 and job.summary == {"emailed": 2, "unknown": 1}
     items = {i.key: i for i in job.items.all()}
     assert items[f"invoices:{recorded.id}"].outcome == "emailed"
-    assert "may have sent it" in items[f"invoices:{lost.id}"].message
+    assert "may have sent it" in words(items[f"invoices:{lost.id}"].message)
     assert items[f"invoices:{todo.id}"].outcome == "emailed"
     # Only the one still to do went out now: nothing twice.
     assert [e.to for e in SandboxEmail.objects.all()] == ["porfazer@cliente.pt"]

@@ -90,7 +90,7 @@ def test_the_bulk_finalize_answer_varies_on_hx_request(manager, live_company, he
 @pytest.mark.parametrize("overview", [False, True], ids=["company", "overview"])
 def test_a_saft_export_row_varies_on_hx_request(manager, live_company, overview, headers):
     export = SaftExport.objects.create(account=live_company.account, year=2026, month=1)
-    export.mark_failed("The test failed it.")
+    export.mark_failed([{"text": "The test failed it."}])
     url = f"/saft/exports/{export.pk}/" if overview else f"/c/acme/saft/{export.pk}/"
     response = manager.get(url, headers=headers)
     assert response.status_code in (200, 302)

@@ -9,6 +9,7 @@ import signal
 from collections import Counter
 
 from invoices.models import AuditEntry, Job
+from invoices.sentences import render_sentences as words
 from saft.models import SaftExport
 from saft.periods import Period
 from saft.services import export_queue
@@ -61,7 +62,7 @@ def test_a_worker_killed_mid_job_leaves_it_to_another_and_every_draft_is_final_o
     job.refresh_from_db()
     assert (job.status, job.done, job.total, job.runs) == ("done", DRAFTS, DRAFTS, 2)
     assert job.summary == {"finalized": DRAFTS}, worker_log(tmp_path)
-    recognised = job.items.get(key=str(tenth.id)).message
+    recognised = words(job.items.get(key=str(tenth.id)).message)
     assert recognised.startswith("Finalized before the worker restarted")
 
     # InvoiceXpress saw exactly one finalize per draft, and numbered each once.

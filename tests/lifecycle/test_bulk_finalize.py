@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 
 from invoices.models import AuditEntry, Job
+from invoices.sentences import render_sentences as words
 from sandbox import faults
 from tests.lifecycle.helpers import HTMX, create_draft, sandbox_doc
 
@@ -204,7 +205,9 @@ def test_a_write_interrupted_by_anything_is_audited_and_never_sent_twice(
     assert job_run(job.pk) == "done"
     job.refresh_from_db()
     assert (job.status, job.runs, job.summary) == ("done", 2, {"finalized": 3})
-    assert job.items.get(key=str(b.id)).message.startswith("Finalized before the worker restarted")
+    assert words(job.items.get(key=str(b.id)).message).startswith(
+        "Finalized before the worker restarted"
+    )
     puts = SandboxRequest.objects.filter(method="PUT").values_list("path", flat=True)
     assert sorted(puts) == sorted(f"invoices/{d.id}/change-state.json" for d in (a, b, c))
     recognised = AuditEntry.objects.filter(document_id=b.id, outcome="ok").get()
@@ -260,3 +263,27 @@ def test_an_outsider_gets_404(client, cast):
     client.force_login(cast.outsider)
     assert client.get(URL).status_code == 404
     assert client.post(URL, {"documents": ["1"]}).status_code == 404
+
+
+def test_item_messages_are_stored_as_codes_and_read_in_portuguese(manager, live_company):
+    first = create_draft(live_company)
+    live_company.account.client().change_state("invoices", first.id, "finalized")
+    too_old = create_draft(live_company, date=days_ago(2))  # before the series' last date
+    later = create_draft(live_company)
+    manager.post(URL, {"documents": [later.id, too_old.id]}, headers=HTMX)
+    job = last_job()
+    refused = job.items.get(key=str(too_old.id))
+    held = job.items.get(key=str(later.id))
+    # Ours as codes (msgid + params), never English; the service's words apart, as sent.
+    assert [i["msgid"] for i in refused.message] == ["InvoiceXpress refused it (422)."]
+    assert "Date can't be earlier than" in refused.said
+    assert held.message[0]["params"] == {"draft": f"Invoice {too_old.id}"}
+    assert held.said == ""
+
+    html = manager.get(
+        f"/c/acme/jobs/{job.pk}/", headers={"Accept-Language": "pt-pt"}
+    ).content.decode()
+    assert "O InvoiceXpress recusou-o (422)." in html
+    assert "InvoiceXpress refused it" not in html
+    assert "O InvoiceXpress disse: «Date can&#x27;t be earlier than" in html  # quoted, as sent
+    assert "Não tentado" in html and "Not attempted" not in html

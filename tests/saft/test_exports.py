@@ -18,6 +18,7 @@ from django.core.management import call_command
 
 from invoices.invoicexpress.client import InvoiceXpressClient
 from invoices.models import AuditEntry
+from invoices.sentences import render_sentences as words
 from saft.models import SaftExport
 from saft.periods import Period
 from saft.services import export_advance, export_queue, export_request
@@ -160,7 +161,7 @@ def test_a_refused_period_fails_with_the_services_message(live_company):
     )
     export = outcome.export
     assert export.is_failed and export.completed_at is not None
-    assert "refused the request" in export.message
+    assert words(export.message) == "InvoiceXpress refused it (422)."
     entry = AuditEntry.objects.get()
     assert entry.outcome == AuditEntry.Outcome.FAILED and entry.target == "1999-12"
 
@@ -170,7 +171,8 @@ def test_a_failed_generation_offers_a_retry_that_makes_a_new_export(client, live
     client.force_login(live_company.manager)
     response = client.post("/c/acme/saft/request/", {"month": PERIOD.month, "year": PERIOD.year}, follow=True)  # fmt: skip
     failed = SaftExport.objects.get()
-    assert failed.is_failed and "Error generating SAF-T. Please try again." in failed.message
+    assert failed.is_failed and "Error generating SAF-T. Please try again." in failed.said
+    assert "request the SAF-T again" in words(failed.message)
     page = response.content.decode()
     assert "Error generating SAF-T" in page and ">Retry</button>" in page
 
@@ -211,13 +213,13 @@ def test_a_passing_failure_keeps_it_pending_and_counts_the_attempt(live_company,
     faults.inject("acme", "503", count=1)
     advance = export_advance(export=export)
     assert advance.transient and export.is_pending and export.attempts == 2
-    assert "503" in export.message and "keeps trying" in export.message
+    assert "503" in words(export.message) and "keeps trying" in words(export.message)
 
     settings.IXPORTAL_READ_TIMEOUT = 0.3
     faults.inject("acme", "timeout", count=1, timeout_seconds=1)
     advance = export_advance(export=export)
     assert advance.transient and export.is_pending and export.attempts == 3
-    assert "did not answer in time" in export.message
+    assert "did not answer in time" in words(export.message)
     _wait_for_sandbox_calls(3)  # the sandbox still answers the request we gave up on
 
     while export.is_pending:
@@ -232,7 +234,8 @@ def test_a_wrong_api_key_fails_it_with_a_message_for_managers(client, live_compa
     client.force_login(world.manager)
     response = client.post("/c/acme/saft/request/", {"month": PERIOD.month, "year": PERIOD.year}, follow=True)  # fmt: skip
     export = SaftExport.objects.get()
-    assert export.is_failed and "(401)" in export.message and "API key" in export.message
+    assert export.is_failed and "(401)" in words(export.message)
+    assert "correct the company's API key" in words(export.message)
     assert "not-the-key" not in response.content.decode()
 
 
@@ -246,7 +249,7 @@ def test_past_the_maximum_wait_it_asks_once_more_and_gives_up_if_still_generatin
         row = _htmx(client, f"/c/acme/saft/{export.pk}/").content.decode()
     export.refresh_from_db()
     assert SandboxSaftExport.objects.get().calls == calls + 1  # asked, answered 202
-    assert export.is_failed and "within 10 minutes" in export.message
+    assert export.is_failed and "within 10 minutes" in words(export.message)
     assert "hx-trigger" not in row and "within 10 minutes" in row
 
 
@@ -345,7 +348,8 @@ def test_the_services_own_words_are_quoted_and_ours_read_in_the_readers_language
     export = export_request(account=world.account, user=world.manager, period=PERIOD).export
     export_advance(export=export)  # the sandbox answers 202 with its own message
     assert export.is_pending
-    assert export.message == "InvoiceXpress is generating the file."  # a msgid, not a translation
+    # A code (msgid + params), not a translation.
+    assert export.message == [{"msgid": "InvoiceXpress is generating the file.", "params": {}}]
     assert "Please keep requesting until you get back the url." in export.said
 
     client.force_login(world.manager)

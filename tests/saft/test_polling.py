@@ -13,6 +13,7 @@ import time_machine
 from django.utils import timezone
 
 from invoices.models import AuditEntry, Membership, Role
+from invoices.sentences import render_sentences as words
 from saft.models import SaftExport
 from saft.periods import Period
 from saft.services import export_advance, export_request
@@ -51,9 +52,9 @@ def test_a_bad_file_fails_the_export_with_a_clear_message(cast, stubbed_service,
     stubbed_service.get("https://files.ix.test/saft.zip", body=body)
     outcome = export_request(account=cast.account, user=cast.manager, period=OCTOBER)
     export = outcome.export
-    assert export.is_failed and reason in export.message
-    assert export.message.startswith(("The SAF-T file from InvoiceXpress", "The file from"))
-    assert "token=secret" not in export.message and not export.file
+    assert export.is_failed and reason in words(export.message)
+    assert words(export.message).startswith("The SAF-T file from InvoiceXpress failed")
+    assert "token=secret" not in str(export.message) and not export.file
     assert AuditEntry.objects.get().outcome == AuditEntry.Outcome.FAILED
 
 
@@ -76,7 +77,7 @@ def test_an_expired_link_keeps_it_pending_for_a_fresh_one(cast, stubbed_service,
     settings.IXPORTAL_SAFT_POLL_SECONDS = 0
     stubbed_service.get("https://files.ix.test/saft.zip", status=404)
     export = export_request(account=cast.account, user=cast.manager, period=OCTOBER).export
-    assert export.is_pending and "expired" in export.message
+    assert export.is_pending and "expired" in words(export.message)
     stubbed_service.replace(
         responses.GET,
         "https://files.ix.test/saft.zip",
@@ -96,7 +97,7 @@ def test_a_file_in_an_unknown_encoding_fails_the_polled_row_instead_of_a_500(cli
     row = response.content.decode()
     assert 'data-status="failed"' in row and "hx-trigger" not in row  # polling stops
     export.refresh_from_db()
-    assert export.is_failed and "not a readable SAF-T" in export.message
+    assert export.is_failed and "not a readable SAF-T" in words(export.message)
     assert "not a readable SAF-T" in row
 
 
@@ -107,8 +108,8 @@ def test_anything_else_the_file_check_trips_on_fails_the_export_and_is_logged(ca
     monkeypatch.setattr("saft.services.read_saft_zip", trips)
     stubbed_service.get("https://files.ix.test/saft.zip", body=b"PK whatever")
     export = export_request(account=cast.account, user=cast.manager, period=OCTOBER).export
-    assert export.is_failed and "not a readable SAF-T" in export.message
-    assert export.message.startswith("The SAF-T file from InvoiceXpress failed")
+    assert export.is_failed and "not a readable SAF-T" in words(export.message)
+    assert words(export.message).startswith("The SAF-T file from InvoiceXpress failed")
     [record] = [r for r in caplog.records if r.levelname == "ERROR"]
     assert record.exc_info[0] is RecursionError and f"export {export.pk}" in record.getMessage()
     assert "token=secret" not in caplog.text
@@ -127,7 +128,8 @@ def test_past_the_maximum_wait_a_check_that_does_not_get_through_gives_up(client
         row = client.get(f"/c/acme/saft/{export.pk}/", headers={"HX-Request": "true"}).content.decode()  # fmt: skip
     export.refresh_from_db()
     assert export.is_failed and export.attempts == 2  # it asked once more before giving up
-    assert "within 10 minutes" in export.message and "cannot be reached" in export.message
+    assert "within 10 minutes" in words(export.message)
+    assert "could not be reached" in words(export.message)
     assert "hx-trigger" not in row
 
 
@@ -144,8 +146,8 @@ def test_a_pending_row_has_a_plain_check_now_link_that_advances_it(client, cast)
     page = client.get(f"/c/acme/saft/{export.pk}/")  # no HX-Request: the full status page
     assert page.status_code == 200 and "<html" in page.content.decode()
     export.refresh_from_db()
-    assert export.attempts == 1 and "cannot be reached" in export.message
-    assert "cannot be reached" in page.content.decode()
+    assert export.attempts == 1 and "could not be reached" in words(export.message)
+    assert "could not be reached" in page.content.decode()
     finished = ready_export(cast.account, Period(2026, 9))
     assert f'href="/c/acme/saft/{finished.pk}/">Check now' not in client.get("/c/acme/saft/").content.decode()  # fmt: skip
 
@@ -177,7 +179,7 @@ def test_all_my_companies_makes_the_rows_without_calling_invoicexpress(client, c
 
     row = client.get(f"/saft/exports/{acme.pk}/", headers={"HX-Request": "true"}).content.decode()
     acme.refresh_from_db()
-    assert acme.attempts == 1 and "cannot be reached" in row  # the poll asked, and says so
+    assert acme.attempts == 1 and "could not be reached" in row  # the poll asked, and says so
 
 
 def test_a_single_company_request_still_asks_inside_the_request(client, cast):
@@ -215,3 +217,48 @@ def test_the_command_goes_on_past_an_export_that_raises(cast, monkeypatch, caplo
     assert "SECRET" not in out.getvalue() + err.getvalue()
     [record] = [r for r in caplog.records if r.name == saft_poll.__name__]
     assert record.levelname == "ERROR" and record.exc_info[0] is RuntimeError
+
+
+# ---- our words stored as codes, read in the reader's language; the service's quoted ---------
+
+
+def test_a_failure_is_stored_as_codes_and_read_in_portuguese_with_the_services_words_quoted(client, cast, stubbed_service):  # fmt: skip
+    stubbed_service.replace(
+        responses.GET,
+        "https://acme.ix.test/api/export_saft.json",
+        status=500,
+        json={"errors": [{"error": "Error generating SAF-T. Please try again."}]},
+    )
+    export = export_request(account=cast.account, user=cast.manager, period=OCTOBER).export
+    assert export.is_failed
+    assert export.message == [
+        {"msgid": "InvoiceXpress failed (error %(status)s).", "params": {"status": 500}},
+        {"msgid": "The generation failed: request the SAF-T again.", "params": {}},
+    ]
+    assert export.said == "Error generating SAF-T. Please try again."
+    entry = AuditEntry.objects.get()
+    assert entry.sentences[1:] == export.message and entry.detail == export.said
+
+    client.force_login(cast.viewer)
+    for url in ("/c/acme/saft/", "/saft/"):  # the company's page and the cross-company one
+        page = client.get(url, headers={"Accept-Language": "pt-pt"}).content.decode()
+        assert "O InvoiceXpress falhou (erro 500)." in page
+        assert "InvoiceXpress failed" not in page and "The generation failed" not in page
+        # The service's words, quoted as sent and labelled as its own.
+        assert "O InvoiceXpress disse: «Error generating SAF-T. Please try again.»" in page
+    english = client.get("/c/acme/saft/").content.decode()
+    assert "InvoiceXpress failed (error 500). The generation failed: request the SAF-T again." in english  # fmt: skip
+
+
+def test_a_passing_failure_reads_in_portuguese_while_pending(client, cast):
+    export = pending_export(cast.account)
+    client.force_login(cast.viewer)
+    row = client.get(f"/c/acme/saft/{export.pk}/", headers={"HX-Request": "true", "Accept-Language": "pt-pt"}).content.decode()  # fmt: skip
+    export.refresh_from_db()
+    assert [item["msgid"] for item in export.message] == [
+        "The last check did not get through:",
+        "InvoiceXpress could not be reached.",
+        "The dashboard keeps trying.",
+    ]
+    assert "Não foi possível contactar o InvoiceXpress." in row
+    assert "could not be reached" not in row

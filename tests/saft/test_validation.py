@@ -92,7 +92,9 @@ def test_a_schema_error_names_the_document_it_is_in(base):
     xml, document = damaged(base, "unknown_element")
     (problem,) = validate(xml).problems
     assert problem.document == document
-    assert "Discount" in problem.message()
+    # The validator's own words are kept apart (quoted when shown), ours are a code.
+    assert "Discount" in problem.said and problem.detail == ""
+    assert problem.message() == "Does not follow the SAF-T (PT) 1.04_01 schema."
 
 
 def test_another_companys_file_is_invalid_and_says_whose_it_is(base):
@@ -120,7 +122,12 @@ def test_a_doctype_is_refused_before_parsing(base):
     xml = base.replace(b"<AuditFile", b'<!DOCTYPE x [<!ENTITY a "b">]><AuditFile', 1)
     report = validate(xml)
     assert report.verdict == Verdict.INVALID
-    assert report.codes() == {"malformed"}
+    assert report.codes() == {"unreadable"}  # our reason, stored as its msgid
+    (problem,) = report.problems
+    assert (
+        problem.detail == "The SAF-T XML declares a document type, which a SAF-T file never does."
+    )
+    assert problem.message().startswith("The XML cannot be read: The SAF-T XML declares")
 
 
 def test_a_truncated_file_is_malformed(base):
@@ -216,7 +223,7 @@ def test_the_stored_report_holds_codes_and_values_never_sentences(base):
     stored = validate(xml).to_json()
     assert stored["problems"] == [
         {"code": "gross_total", "severity": "error", "document": document,
-         "expected": "246.00", "found": "247.00", "detail": ""},
+         "expected": "246.00", "found": "247.00", "detail": "", "said": ""},
     ]  # fmt: skip
     assert "GrossTotal is" not in str(
         stored

@@ -12,6 +12,7 @@ import time_machine
 from django.utils import timezone
 
 from invoices.models import AuditEntry, Membership, Role
+from invoices.sentences import render_sentences as words
 from saft.archive import read_saft_zip, sha256_of
 from saft.models import SaftExport
 from saft.periods import Period
@@ -206,8 +207,9 @@ def test_an_unanswered_first_call_keeps_it_pending_and_is_audited_as_unknown(cli
     client.force_login(cast.manager)
     response = client.post("/c/acme/saft/request/", {"month": 10, "year": 2026}, follow=True)
     export = SaftExport.objects.get()
-    assert export.is_pending and export.attempts == 1 and "cannot be reached" in export.message
-    assert "cannot be reached" in response.content.decode()
+    assert export.is_pending and export.attempts == 1
+    assert "could not be reached" in words(export.message)
+    assert "could not be reached" in response.content.decode()
     assert AuditEntry.objects.get().outcome == AuditEntry.Outcome.UNKNOWN
 
 

@@ -10,6 +10,7 @@ import logging
 
 from django.core.management.base import BaseCommand, CommandError
 
+from invoices.sentences import render_sentences
 from saft.models import SaftExport
 from saft.services import export_advance
 
@@ -38,7 +39,9 @@ class Command(BaseCommand):
                 continue
             line = f"{label}: {advance.state}"
             if advance.message:
-                line += f" - {advance.message}"
+                line += f" - {render_sentences(advance.message)}"
+            if advance.said:
+                line += f" (InvoiceXpress: {advance.said})"
             self.stdout.write(line)
         if not count:
             self.stdout.write("no pending SAF-T exports")
