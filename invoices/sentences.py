@@ -73,6 +73,11 @@ def failure_sentences(exc: errors.InvoiceXpressError) -> tuple[list[dict[str, An
             else gettext_noop("InvoiceXpress could not be reached.")
         )
         return [sentence(msgid)], said
+    if isinstance(exc, errors.Rejected) and exc.status not in (None, 422):
+        # Another refusal than a 422 (400, 406, ...): its own status, not a wrong "(422)".
+        return [
+            sentence(gettext_noop("InvoiceXpress refused it (%(status)s)."), status=exc.status)
+        ], said
     kinds = (
         (errors.Unauthorized, gettext_noop("InvoiceXpress refused the company's API key (401).")),
         (errors.NotFound, gettext_noop("InvoiceXpress does not have it (404).")),
