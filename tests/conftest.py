@@ -12,6 +12,7 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.utils import translation
 
 from invoices.models import Account, Membership, Role
 from tests.documents.helpers import spy_on_upstream
@@ -60,6 +61,15 @@ def isolated_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: a request through LocaleMiddleware (a
+    Portuguese page in an earlier test) leaves its language active in the thread."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

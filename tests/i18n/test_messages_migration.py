@@ -16,13 +16,9 @@ OLD_TEXT = "O InvoiceXpress não respondeu a tempo. Não sabemos se o documento 
 
 
 def _migration() -> tuple[tuple[str, str], list[tuple[str, str]]]:
-    """This migration and the ones it follows (found by name: the lead may renumber it)."""
+    """This migration and the ones it follows."""
     loader = MigrationExecutor(connection).loader
-    key = next(
-        k
-        for k in loader.disk_migrations
-        if k[0] == "invoices" and k[1].endswith("_messages_as_sentences")
-    )
+    key = ("invoices", "0009_messages_as_sentences")
     return key, [d for d in loader.disk_migrations[key].dependencies if d[0] == "invoices"]
 
 
