@@ -6,7 +6,9 @@ e-mail's, job item's or SAF-T export's message) holds a list of items:
 - `sentence(gettext_noop("... %(param)s ..."), param=...)`: one of our sentences, its msgid
   in the catalogue, translated in the reader's language when shown; a param may itself be
   `word(gettext_noop("..."))`, translated too;
-- `{"text": "..."}`: a text written before sentences were stored as codes, shown as it was.
+- `{"text": "..."}`: a text written before sentences were stored as codes, shown as it was;
+- a param `document_ref(kind, number)`: a document's type (named in the reader's language)
+  and number.
 
 InvoiceXpress's own words are never items: they are stored apart and shown quoted
 ("InvoiceXpress said: ..."), never translated.
@@ -19,6 +21,7 @@ from typing import Any
 from django.utils.translation import gettext, gettext_noop
 
 from invoices.invoicexpress import errors
+from invoices.invoicexpress.document_types import DocumentType, document_type
 
 
 def sentence(msgid: str, **params: Any) -> dict[str, Any]:
@@ -32,10 +35,23 @@ def word(msgid: str) -> dict[str, str]:
     return {"msgid": str(msgid)}
 
 
+def document_ref(kind: DocumentType, number: Any) -> dict[str, str]:
+    """A document named by its type and number, the type read in the reader's language when
+    shown ("Invoice 123" / "Fatura 123"): for a sentence's param or a job item's label."""
+    return {"doc_type": kind.name, "number": str(number)}
+
+
 def _shown(value: Any) -> Any:
     if isinstance(value, dict) and "msgid" in value:
         return gettext(value["msgid"])
+    if isinstance(value, dict) and "doc_type" in value:
+        return f"{document_type(value['doc_type']).label} {value.get('number', '')}".strip()
     return value
+
+
+def render_value(value: Any) -> Any:
+    """A stored word, document reference or plain value, as the reader reads it."""
+    return _shown(value)
 
 
 def render_sentence(item: dict[str, Any]) -> str:

@@ -33,9 +33,12 @@ def audit_list(request: HtmxHttpRequest, account_slug: str) -> HttpResponse:
     page = Paginator(entries, PER_PAGE).get_page(form.page_number)
     for entry in page.object_list:
         try:
-            entry.type_path = document_type(entry.document_type).path if entry.document_type else ""
+            kind = document_type(entry.document_type) if entry.document_type else None
         except ValueError:
-            entry.type_path = ""
+            kind = None
+        entry.type_path = kind.path if kind else ""
+        # The type in the reader's language (stored as its code); an unknown one by its name.
+        entry.type_label = kind.label if kind else entry.document_type
     context = {"account": account, "nav": "audit", "page": page}
     return render_page_or_fragment(
         request,

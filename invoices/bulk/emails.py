@@ -28,7 +28,7 @@ from invoices.jobs.models import Job, JobItem
 from invoices.jobs.runner import Lease, outcome_counts
 from invoices.jobs.services import job_start
 from invoices.models import Account, SentEmail
-from invoices.sentences import failure_sentences, sentence
+from invoices.sentences import document_ref, failure_sentences, sentence
 
 
 class EmailOutcome(StrEnum):
@@ -87,7 +87,7 @@ def _one_email(job: Job, lease: Lease, item: JobItem) -> None:
         return
     item.data = {
         "type": kind.path,
-        "label": f"{kind.label} {doc.display_number}",
+        "label": document_ref(kind, doc.display_number),
         "date": doc.date.isoformat() if doc.date else "",
         "client": doc.client.name if doc.client else "",
     }

@@ -192,7 +192,7 @@ def _audit(
         outcome=outcome,
         document_type=kind.name,
         document_id=submission.document_id,
-        target=_("%(type)s for %(client)s") % {"type": kind.label, "client": client_name},
+        target=client_name,  # the type is shown from document_type, translated
         sentences=[
             *items,
             sentence(gettext_noop("(request %(uid)s)"), uid=submission.uid),

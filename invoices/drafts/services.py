@@ -22,7 +22,8 @@ def draft_update(
     answer cannot make anything twice: the clerk may simply save again.
     """
     kind = document_type(doc_type)
-    target = f"{kind.label} #{doc_id} ({(invoice.get('client') or {}).get('name', '')})"
+    # Words in no language: the log shows the type (document_type) in the reader's.
+    target = str((invoice.get("client") or {}).get("name", ""))
     try:
         document = account.client().update_document(kind.path, doc_id, invoice)
     except InvoiceXpressError as exc:

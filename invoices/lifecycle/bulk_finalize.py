@@ -27,7 +27,7 @@ from invoices.lifecycle.actions import SPECS, Action, table_actions
 from invoices.lifecycle.pages import document_url
 from invoices.lifecycle.state_changes import document_change_state
 from invoices.models import Account, AuditEntry
-from invoices.sentences import failure_sentences, sentence
+from invoices.sentences import document_ref, failure_sentences, sentence
 
 MAX_DRAFT_PAGES = 5  # 500 drafts; more than that and the page says the list is incomplete
 DRAFTS_PER_PAGE = 100
@@ -108,7 +108,7 @@ def draft_data(doc: Document) -> dict[str, Any]:
     return {
         "type": doc.type.path,
         "kind": doc.type.name,
-        "label": f"{doc.type.label} {doc.id}",
+        "label": document_ref(doc.type, doc.id),  # the type named in the reader's language
         "sequence_id": doc.sequence_id,
         "date": doc.date.isoformat() if doc.date else "",
         "client": doc.client.name if doc.client else "",

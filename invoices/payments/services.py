@@ -15,6 +15,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from invoices.formatting import pt_money
 from invoices.invoicexpress.errors import (
     BadResponse,
     InvoiceXpressError,
@@ -57,10 +58,8 @@ def payment_register(
     )
     if not claimed:
         return payment
-    target = _("%(amount)s € on %(number)s") % {
-        "amount": f"{amount:.2f}",
-        "number": invoice.display_number,
-    }
+    # Words in no language: the amount the Portuguese way and the invoice's number.
+    target = f"{pt_money(amount)} · {invoice.display_number}"
     try:
         receipt = account.client().register_payment(
             invoice.id,
@@ -108,7 +107,7 @@ def receipt_cancel(*, account: Account, user, payment: Payment, reason: str) -> 
     """Cancel the payment's receipt upstream; "" when done, else why not (fit to show)."""
     if payment.status != Payment.Status.REGISTERED or payment.receipt_id is None:
         return _("This receipt is not active, so it cannot be canceled.")
-    target = _("Receipt %(number)s") % {"number": payment.receipt_number}
+    target = str(payment.receipt_number)  # the number names its type (RC ...)
     try:
         account.client().cancel_receipt(payment.receipt_id, reason)
     except InvoiceXpressError as exc:

@@ -19,6 +19,7 @@ register.filter("status_label", formatting.status_label)
 register.filter("unit_label", formatting.unit_label)
 # A stored list of our sentences (invoices/sentences.py) in the reader's language.
 register.filter("sentences", sentences.render_sentences)
+register.filter("shown", sentences.render_value)
 
 
 @register.inclusion_tag("invoices/_status_badge.html")

@@ -5,8 +5,11 @@ import re
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
+from invoices.invoicexpress.document_types import document_type
 from invoices.models import AuditEntry
 
 URL = "/c/acme/audit/"
@@ -51,7 +54,7 @@ def test_it_shows_who_did_what_with_a_link_to_the_document(client, cast):
     response = client.get(URL)
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'href="/c/acme/documents/invoices/42/">#42</a>' in html
+    assert 'href="/c/acme/documents/invoices/42/">Invoice #42</a>' in html
     assert "Credit note for Zé" in html and "InvoiceXpress refused" in html
     assert html.count('class="audit-entry"') == 2
     assert re.search(r'data-outcome="failed".*data-outcome="ok"', html, re.S)  # newest first
@@ -148,8 +151,6 @@ def test_every_action_code_written_anywhere_has_a_label():
 
 
 def test_the_page_shows_labels_not_codes_and_our_sentences_in_the_readers_language(client, cast):
-    from django.conf import settings
-
     _entry(cast.account, cast.manager, said="Document can't be canceled: it has a receipt.")
     client.force_login(cast.manager)
     english = client.get(URL).content.decode()
@@ -177,3 +178,18 @@ def test_an_entry_written_before_sentences_keeps_its_text(client, cast):
     client.force_login(cast.manager)
     html = client.get(URL).content.decode()
     assert "Criado em português antes da mudança." in html and "InvoiceXpress said" not in html
+
+
+def test_what_and_which_document_read_in_the_readers_language(client, cast):
+    """The type is stored as its code and named when shown; "what" holds no words of the
+    writer's language (a client's name, a number, an amount the Portuguese way)."""
+    record(cast.account, cast.clerk, document_id=42, target="Maria Lda")
+    client.force_login(cast.manager)
+    english = client.get(URL).content.decode()
+    assert ">Invoice #42</a>" in english and "Maria Lda" in english
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "pt-pt"
+    portuguese = client.get(URL).content.decode()
+    with translation.override("pt-pt"):
+        fatura = str(document_type("Invoice").label)
+    assert fatura != "Invoice"
+    assert f">{fatura} #42</a>" in portuguese and ">Invoice #42<" not in portuguese

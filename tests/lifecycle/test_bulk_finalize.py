@@ -277,7 +277,10 @@ def test_item_messages_are_stored_as_codes_and_read_in_portuguese(manager, live_
     # Ours as codes (msgid + params), never English; the service's words apart, as sent.
     assert [i["msgid"] for i in refused.message] == ["InvoiceXpress refused it (422)."]
     assert "Date can't be earlier than" in refused.said
-    assert held.message[0]["params"] == {"draft": f"Invoice {too_old.id}"}
+    # The held-back draft is named by type and number, the type read in the reader's language.
+    assert held.message[0]["params"] == {
+        "draft": {"doc_type": "Invoice", "number": str(too_old.id)}
+    }
     assert held.said == ""
 
     html = manager.get(
@@ -287,3 +290,4 @@ def test_item_messages_are_stored_as_codes_and_read_in_portuguese(manager, live_
     assert "InvoiceXpress refused it" not in html
     assert "O InvoiceXpress disse: «Date can&#x27;t be earlier than" in html  # quoted, as sent
     assert "Não tentado" in html and "Not attempted" not in html
+    assert f"(Fatura {too_old.id})" in html and f"Invoice {too_old.id}" not in html
