@@ -81,7 +81,7 @@ def document_email(
         outcome=outcome,
         document_type=doc.type.name,
         document_id=doc.id,
-        target=doc.display_number,  # the type is shown from document_type, translated
+        target=doc.issued_number,  # the type is shown from document_type, translated
         sentences=[sentence(gettext_noop("To %(who)s."), who=recipients), *items],
         said=said,
     )

@@ -274,6 +274,14 @@ class Document:
             return self.inverted_sequence_number
         return f"{self.type.code} {self.inverted_sequence_number}"
 
+    @property
+    def issued_number(self) -> str:
+        """The number in no language ("FT A/28"), "" for a draft: what the audit log stores,
+        read later in whatever language (display_number's "Draft" is the writer's)."""
+        if self.is_draft or not self.inverted_sequence_number:
+            return ""
+        return self.display_number
+
     def is_overdue(self, today: dt.date) -> bool:
         """An issued, unpaid receivable (invoice, debit note) past its due date."""
         return (

@@ -270,7 +270,7 @@ def _recognise(job: Job, lease: Lease, item: JobItem) -> None:
         outcome=AuditEntry.Outcome.OK,
         document_type=doc.type.name,
         document_id=doc.id,
-        target=doc.display_number,
+        target=doc.issued_number,
         sentences=[
             sentence(
                 gettext_noop(

@@ -171,7 +171,7 @@ def pdf_download(
             kind,
             document_id,
             AuditEntry.Outcome.FAILED,
-            target=doc.display_number if doc else "",
+            target=doc.issued_number if doc else "",
             items=items,
             said=said,
             second_copy=second_copy,
@@ -183,7 +183,7 @@ def pdf_download(
         kind,
         doc.id,
         AuditEntry.Outcome.OK,
-        target=doc.display_number,
+        target=doc.issued_number,
         items=[],
         second_copy=second_copy,
     )

@@ -74,7 +74,9 @@ _STOPPED = gettext_noop(
 
 
 def success_sentences(action: Action, doc: Document) -> tuple[dict[str, Any], ...]:
-    items = [sentence(_DONE_MSGIDS[action], number=doc.display_number)]
+    # A draft has no number yet: "Draft" is stored as a word, read in the reader's language.
+    number = doc.issued_number or word(gettext_noop("Draft"))
+    items = [sentence(_DONE_MSGIDS[action], number=number)]
     if action == Action.FINALIZE and doc.atcud:
         items.append(sentence(gettext_noop("ATCUD %(atcud)s."), atcud=doc.atcud))
     return tuple(items)
@@ -191,9 +193,9 @@ def _audit(
         document_type=doc.type.name,
         document_id=doc.id,
         # A deleted draft reads back as "deleted": name it as it was.
-        target=doc.display_number
+        target=doc.issued_number
         if action == Action.DELETE
-        else (result.document or doc).display_number,
+        else (result.document or doc).issued_number,
         sentences=[*_reason(message), *result.audit],
         said=result.said,
     )

@@ -164,7 +164,12 @@ def test_deleting_a_draft_asks_first_then_sends_htmx_to_the_list(manager, live_c
     assert response["HX-Redirect"] == "/c/acme/documents/"
     assert sandbox_doc(draft.id).status == "deleted"
     assert "The draft was deleted." in manager.get("/c/acme/documents/").content.decode()
-    assert last_audit("document.delete").outcome == AuditEntry.Outcome.OK
+    entry = last_audit("document.delete")
+    assert entry.outcome == AuditEntry.Outcome.OK
+    # A draft has no number: the log stores none (not the writer's word for "Draft").
+    assert entry.target == "" and entry.document_id == draft.id
+    log = manager.get("/c/acme/audit/", headers={"Accept-Language": "pt-pt"}).content.decode()
+    assert "O rascunho foi eliminado." in log and "Draft" not in log
 
 
 def test_deleting_without_javascript_redirects_to_the_list(manager, live_company):
