@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
-from invoices.forms import PtDateField
+from invoices.forms import PtDateField, StyledForm
 from saft.periods import Period
 
 # SAF-T (PT) monthly exports exist since 2008; anything earlier is a typo.
@@ -67,7 +67,7 @@ RECEIPT_MAX_BYTES = 5 * 1024 * 1024
 OUTSIDE = ""
 
 
-class SaftSubmissionForm(forms.Form):
+class SaftSubmissionForm(StyledForm):
     """A closed month marked submitted: when, with which file (or none: exported outside
     the dashboard), and optionally the Tax Authority's receipt number and PDF.
 

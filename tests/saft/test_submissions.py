@@ -163,3 +163,16 @@ def test_the_deadline_page_shows_the_overridden_date(client, cast):
     with time_machine.travel(at_lisbon(2026, 11, 8), tick=False):
         badge = _badge(client)
     assert "by 12/11/2026" in badge and "Due in 4 days" in badge
+
+
+def test_the_submitted_on_box_is_the_dashboards_dd_mm_yyyy_date_box(client, cast, november):
+    """Not a browser date input, which shows the browser's own order (mm/dd/yyyy in an
+    English browser): dd/mm/aaaa typed or picked, today's date offered, errors beside it."""
+    client.force_login(cast.manager)
+    page = client.get("/c/acme/saft/").content.decode()
+    box = page[page.index('name="submitted_on"') - 200 : page.index('name="submitted_on"') + 400]
+    assert 'type="date"' not in box
+    assert 'type="text"' in box and "data-datepicker" in box and 'value="20/11/2026"' in box
+    refused = _post(client, submitted_on="31/02/2026").content.decode()
+    box = refused[refused.index('name="submitted_on"') - 200 :]
+    assert "is-invalid" in box[:600]
