@@ -236,7 +236,7 @@ def exemption_choice_label(entry: exemptions.ExemptionCode) -> str:
 def series_label(sequence: Sequence) -> str:
     label = sequence.serie
     if sequence.is_default:
-        label = f"{label} ({_('default')})"
+        label = _("%(serie)s (default)") % {"serie": label}
     if sequence.has_unregistered:
         label = _("%(serie)s — not registered (N/D)") % {"serie": label}
     return label
