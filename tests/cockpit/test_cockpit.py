@@ -139,6 +139,17 @@ def test_the_figures_match_the_documents_list_they_link_to(client, ten_companies
         assert f'data-total="{figure}">{shown}<' in totals.content.decode()
 
 
+def test_it_says_its_receivables_are_full_totals_and_leads_to_what_is_still_owed(client, ten_companies):  # fmt: skip
+    """Partial payments and credit notes are not in the list InvoiceXpress gives: the cockpit
+    says so and links to the receivables page, which nets them per client."""
+    client.force_login(ten_companies.boss)
+    html = client.get("/").content.decode()
+    note = html[html.index('id="cockpit-gross-note"') :]
+    note = note[: note.index("</p>")]
+    assert "full totals, before partial payments and credit notes" in note
+    assert 'href="/receivables/"' in note
+
+
 def test_results_are_kept_in_the_shared_cache_until_refresh(client, ten_companies, upstream):
     client.force_login(ten_companies.boss)
     client.get("/")
