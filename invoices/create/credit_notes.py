@@ -17,7 +17,7 @@ from invoices.create.forms import CREDIT_NOTE
 from invoices.formatting import pt_money, pt_number
 
 if TYPE_CHECKING:
-    from invoices.create.forms import DocumentEntry
+    from invoices.create.entry import DocumentEntry
 
 
 def credit_note_fits(entry: DocumentEntry, position: CreditPosition) -> bool:

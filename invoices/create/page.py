@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from invoices import company_cache, countries
 from invoices.create import clients
-from invoices.create.forms import DocumentEntry, RawEntry
+from invoices.create.entry import DocumentEntry, RawEntry
 from invoices.create.prefill import header_from_client
 from invoices.htmx import HtmxHttpRequest, render_page_or_fragment
 from invoices.invoicexpress.errors import InvoiceXpressError

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from invoices import countries
 from invoices.create.credits import CreditPosition
-from invoices.create.forms import CREATABLE_TYPES, DocumentForm, RawEntry
+from invoices.create.entry import RawEntry
+from invoices.create.forms import CREATABLE_TYPES, DocumentForm
 from invoices.create.lines import ITEM_DEFAULTS, default_tax_name
 from invoices.formatting import UNIT_LABELS
 from invoices.forms import plain_decimal

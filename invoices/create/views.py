@@ -21,10 +21,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from invoices.access import get_account_for_user
-from invoices.create import clients, services
+from invoices.create import clients, owners, services
 from invoices.create.client_fields import ClientSearchForm
 from invoices.create.credit_notes import credit_note_fits
-from invoices.create.forms import CREDIT_NOTE, NOTE_TYPES, DocumentEntry, OwnerSearchForm, RawEntry
+from invoices.create.entry import DocumentEntry, RawEntry
+from invoices.create.forms import CREDIT_NOTE, NOTE_TYPES, OwnerSearchForm
 from invoices.create.lines import default_tax_name
 from invoices.create.page import (
     STATUS_TEMPLATE,
@@ -180,11 +181,11 @@ def _prefill_from_owner(
     """
     raw.header["owner_invoice_id"] = str(owner_id)
     try:
-        owner = services.owner_document(account=account, owner_id=owner_id)
-        problem = services.owner_problem(owner, owner_id)
+        owner = owners.owner_document(account=account, owner_id=owner_id)
+        problem = owners.owner_problem(owner, owner_id)
         position = None
         if owner is not None and not problem and raw.header.get("doc_type") == CREDIT_NOTE:
-            position = services.credit_position_for(account=account, owner=owner)
+            position = owners.credit_position_for(account=account, owner=owner)
     except InvoiceXpressError as exc:
         return [_("The invoice to correct could not be read. %(error)s") % {"error": exc.message}]
     if owner is None:
@@ -239,7 +240,7 @@ def _document_submit(
     owner_id = entry.form.cleaned_data.get("owner_invoice_id")
     owner_number = entry.form.cleaned_data.get("owner_number") or ""
     if (owner_id or owner_number) and entry.doc_type in NOTE_TYPES:
-        position, problem = services.owner_check(
+        position, problem = owners.owner_check(
             account=account, owner_id=owner_id, number=owner_number, token=token
         )
         if problem:
@@ -353,7 +354,7 @@ def owner_search(request: HtmxHttpRequest, account_slug: str) -> HttpResponse:
         request,
         account,
         query,
-        lambda: services.owner_search(account=account, text=query),
+        lambda: owners.owner_search(account=account, text=query),
         key="documents",
         template="invoices/create/_owner_suggestions.html",
     )

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from invoices.access import get_account_for_user
-from invoices.create.forms import CREATABLE_TYPES, DocumentEntry, RawEntry
+from invoices.create.entry import DocumentEntry, RawEntry
+from invoices.create.forms import CREATABLE_TYPES
 from invoices.create.lines import default_tax_name
 from invoices.create.page import company_lists, pick_client, render_entry
 from invoices.create.prefill import raw_from_document

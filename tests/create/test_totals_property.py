@@ -24,7 +24,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from invoices import company_cache
-from invoices.create.forms import DocumentEntry, RawEntry
+from invoices.create.entry import DocumentEntry, RawEntry
 from invoices.invoicexpress.records import Tax
 from invoices.invoicexpress.sequences import Sequence
 from sandbox.doctypes import BY_PATH
