@@ -44,7 +44,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run import (  # noqa: E402  (bench/ is scripts, not a package)
+from harness import (  # noqa: E402  (bench/ is scripts, not a package)
     GUNICORN,
     HOST,
     PYTHON,

@@ -31,211 +31,53 @@ Targets (printed, never asserted: the machine is shared): fragment/raw <= 1.10, 
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
-GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
-HOST = "127.0.0.1"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from cockpit_bench import COMPANIES, bench_cockpit  # noqa: E402  (bench/ is scripts)
+from harness import (  # noqa: E402  (bench/ is scripts, not a package)
+    GUNICORN,
+    HOST,
+    PYTHON,
+    ROOT,
+    Processes,
+    children,
+    count_upstream,
+    environment,
+    free_port,
+    log_in,
+    manage,
+    p95,
+    rss_kib,
+    timed,
+    upstream_lines,
+    wait_until_up,
+)
+
 LATENCY_MS = 100
 DOCUMENTS = 300
 PER_PAGE = 30
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "50"))
 WARMUP = 5
 COUNT_VIEWS = 10  # page views per kind for counting upstream calls
-STARTUP_TIMEOUT = 30.0
 # Development-only values for a throwaway database; never a real key.
-ENCRYPTION_KEY = "YmVuY2gtb25seS1peHBvcnRhbC1lbmNyeXB0aW9uISE="
 TARGET_RATIO = 1.10
 CSV_ROWS = 10_000
 CSV_LATENCY_MS = 20
 CSV_SLUG = "bench-csv"
 BUDGET_PER_MINUTE = 600  # the settings' default, which the dashboard runs with here
 TARGET_OVERHEAD_MS = 10.0
-COMPANIES = 10
-COCKPIT_ROUNDS = int(os.environ.get("BENCH_COCKPIT_ROUNDS", "20"))
-TARGET_COCKPIT_RATIO = 1.3
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def environment(db_path: Path, *, sandbox: bool) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "IXPORTAL_", "CACHE_"))
-    }
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "sandbox.settings" if sandbox else "ixportal.settings",
-            "DEBUG": "false",
-            "SECRET_KEY": "bench-only-secret-key-not-for-production",
-            "IXPORTAL_ENCRYPTION_KEYS": ENCRYPTION_KEY,
-            "ALLOWED_HOSTS": HOST,
-            "DATABASE_URL": f"sqlite:///{db_path}",
-            "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
-            "SECURE_COOKIES": "false",
-            "LOG_LEVEL": "INFO",
-            "IXPORTAL_SANDBOX": "false",
-            "PYTHONUNBUFFERED": "1",
-        }
-    )
-    return env
-
-
-class Processes:
-    """Every process the benchmark starts, stopped by PID (master, then its workers)."""
-
-    def __init__(self) -> None:
-        self.started: list[subprocess.Popen] = []
-
-    def start(
-        self, argv: list[str], env: dict[str, str], log: Path, cpus: set[int] | None = None
-    ) -> subprocess.Popen:
-        handle = log.open("wb")
-        # Pinned (when the machine has the cores), the stand-in InvoiceXpress and this client
-        # do not take CPU from the dashboard: in production the service runs elsewhere.
-        pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
-        process = subprocess.Popen(
-            argv, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT, preexec_fn=pin
-        )
-        handle.close()
-        self.started.append(process)
-        return process
-
-    def stop_all(self) -> None:
-        for process in reversed(self.started):
-            workers = children(process.pid)
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)  # gunicorn: graceful stop of its workers
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=5)
-            for pid in workers:  # only our own workers, by PID, if any outlived the master
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
-
-
-def children(pid: int) -> list[int]:
-    found: list[int] = []
-    task_dir = Path(f"/proc/{pid}/task")
-    if not task_dir.exists():
-        return found
-    for task in task_dir.iterdir():
-        try:
-            found += [int(p) for p in (task / "children").read_text().split()]
-        except OSError:
-            continue
-    return found
-
-
-def rss_kib(pid: int) -> int | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        return None
-    return None
-
-
-def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{url} exited early:\n{log.read_text()[-2000:]}")
-        try:
-            requests.get(url, timeout=1, allow_redirects=False)
-            return
-        except requests.RequestException:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not start in {STARTUP_TIMEOUT:.0f} s")
-
-
-def manage(*args: str, env: dict[str, str]) -> str:
-    done = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stderr[-2000:]}")
-    return done.stdout
-
-
-def log_in(base: str, username: str, password: str) -> requests.Session:
-    session = requests.Session()
-    login_url = f"{base}/accounts/login/"
-    session.get(login_url, timeout=10)
-    answer = session.post(
-        login_url,
-        data={
-            "username": username,
-            "password": password,
-            "csrfmiddlewaretoken": session.cookies.get("csrftoken", ""),
-        },
-        headers={"Referer": login_url},
-        timeout=10,
-        allow_redirects=False,
-    )
-    if answer.status_code != 302:
-        raise RuntimeError(f"login failed (HTTP {answer.status_code})")
-    return session
-
-
-def timed(call) -> float:
-    started = time.perf_counter()
-    response = call()
-    elapsed = (time.perf_counter() - started) * 1000
-    if response.status_code != 200:
-        raise RuntimeError(
-            f"{response.request.method} {response.request.path_url.split('?')[0]} -> {response.status_code}"
-        )
-    response.content  # noqa: B018  (read the whole body)
-    return elapsed
-
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
-UPSTREAM_LINE = re.compile(r"invoicexpress \S+ GET (\S+) -> (\S+) in (\d+) ms")
-
-
-def upstream_lines(log: Path, offset: int) -> list[tuple[str, str, str]]:
-    with log.open("rb") as handle:
-        handle.seek(offset)
-        text = handle.read().decode("utf-8", "replace")
-    return UPSTREAM_LINE.findall(text)
-
-
-def count_upstream(log: Path, views: int, call) -> float:
-    time.sleep(0.2)
-    offset = log.stat().st_size
-    for _ in range(views):
-        call()
-    time.sleep(0.5)  # let the workers' log lines land
-    return len(upstream_lines(log, offset)) / views
 
 
 def main() -> int:
@@ -269,16 +111,6 @@ def main() -> int:
         if seed.returncode != 0:
             raise RuntimeError(f"seeding failed:\n{seed.stderr[-2000:]}")
         seeded = json.loads(seed.stdout.strip().splitlines()[-1])
-        seed_csv = subprocess.run(
-            [PYTHON, "bench/seed.py", sandbox_url, str(CSV_LATENCY_MS), str(CSV_ROWS), CSV_SLUG],
-            cwd=ROOT,
-            env=app_env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        if seed_csv.returncode != 0:
-            raise RuntimeError(f"seeding the CSV company failed:\n{seed_csv.stderr[-2000:]}")
 
         sandbox_log, dashboard_log = workdir / "sandbox.log", workdir / "dashboard.log"
         access_log = workdir / "access.log"
@@ -349,9 +181,15 @@ def main() -> int:
         sandbox_rss = {pid: rss_kib(pid) for pid in children(sandbox.pid)}
         report(samples, seen_upstream, server_ms, upstream, worker_rss, sandbox_rss)
         bench_cockpit(
-            browser, dashboard, calls["full list page"], dashboard_log, sandbox_url, seeded
+            browser,
+            dashboard,
+            calls["full list page"],
+            dashboard_log,
+            sandbox_url,
+            seeded,
+            setup=f"{DOCUMENTS} documents each, latency {LATENCY_MS} ms",
         )
-        csv_export(browser, dashboard, app_env)
+        csv_export(browser, dashboard, app_env, sandbox_url)
         return 0
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
@@ -372,8 +210,22 @@ print(json.dumps([r.timestamp() for r in SandboxRequest.objects.filter(
 """
 
 
-def csv_export(browser: requests.Session, dashboard: str, env: dict[str, str]) -> None:
+def csv_export(
+    browser: requests.Session, dashboard: str, env: dict[str, str], sandbox_url: str
+) -> None:
     """One 10,000-row CSV export with the limiter on: upstream calls per minute."""
+    # Seeded only now: a company of the bench user before the cockpit was measured would
+    # be one more (and a 10,000-document one) in the cockpit's fan-out.
+    seed_csv = subprocess.run(
+        [PYTHON, "bench/seed.py", sandbox_url, str(CSV_LATENCY_MS), str(CSV_ROWS), CSV_SLUG],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if seed_csv.returncode != 0:
+        raise RuntimeError(f"seeding the CSV company failed:\n{seed_csv.stderr[-2000:]}")
     url = f"{dashboard}/c/{CSV_SLUG}/documents/export.csv"
     print()
     print(
@@ -396,108 +248,6 @@ def csv_export(browser: requests.Session, dashboard: str, env: dict[str, str]) -
     print(f"  calls per minute while running {calls / max(span, 1e-9) * 60 if span else 0:7.0f}")
     print(
         f"  busiest 60 s (stand-in count)  {busiest:7d}   (budget {BUDGET_PER_MINUTE}, InvoiceXpress limit 780)"
-    )
-
-
-def raw_fanout(sandbox_url: str, keys: dict[str, str]) -> float:
-    """The cockpit's list requests (two pages of unpaid invoices, the drafts count, this
-    month), straight to the stand-in, all at once: what InvoiceXpress alone takes."""
-    today = time.strftime("%d/%m/%Y")
-    month_start = "01/" + today[3:]
-    requests_to_make = []
-    for slug, key in keys.items():
-        url = f"{sandbox_url}{slug}/invoices.json"
-        unpaid = [("type[]", t) for t in ("Invoice", "VatMossInvoice", "DebitNote")]
-        unpaid += [("status[]", "final"), ("status[]", "sent"), ("per_page", 100)]
-        month = [("status[]", s) for s in ("final", "sent", "settled")]
-        month += [("date[from]", month_start), ("date[to]", today), ("per_page", 100)]
-        for params in (
-            [*unpaid, ("page", 1)],
-            [*unpaid, ("page", 2)],
-            [("status[]", "draft"), ("per_page", 1)],
-            month,
-        ):
-            requests_to_make.append((url, [*params, ("api_key", key)]))
-    session = requests.Session()
-    adapter = requests.adapters.HTTPAdapter(pool_maxsize=len(requests_to_make))
-    session.mount("http://", adapter)
-
-    def get(item):
-        url, params = item
-        answer = session.get(url, params=params, timeout=30)
-        answer.json()  # read and decode it, as the dashboard does
-        return answer.status_code
-
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=len(requests_to_make)) as pool:
-        statuses = list(pool.map(get, requests_to_make))
-    elapsed = (time.perf_counter() - started) * 1000
-    if set(statuses) != {200}:
-        raise RuntimeError(f"raw fan-out answers {set(statuses)}")
-    return elapsed
-
-
-def bench_cockpit(
-    browser: requests.Session, dashboard: str, list_page, log: Path, sandbox_url: str, seeded
-) -> None:
-    refresh_url = f"{dashboard}/cockpit/refresh/"
-
-    def fresh() -> requests.Response:
-        answer = browser.post(
-            refresh_url,
-            data={"csrfmiddlewaretoken": browser.cookies.get("csrftoken", "")},
-            headers={"Referer": f"{dashboard}/"},
-            timeout=30,
-            allow_redirects=False,
-        )
-        if answer.status_code != 302:
-            raise RuntimeError(f"cockpit refresh -> {answer.status_code}")
-        return answer
-
-    def cached() -> requests.Response:
-        return browser.get(f"{dashboard}/", timeout=30)
-
-    first = cached()
-    rows = first.text.count('<tr data-company="bench')
-    errors = first.text.count("could not be read")
-    if rows != COMPANIES or errors:
-        raise RuntimeError(f"the cockpit shows {rows} companies, {errors} with an error")
-    print(
-        f"\nCockpit over {COMPANIES} companies ({DOCUMENTS} documents each, latency {LATENCY_MS} ms), {COCKPIT_ROUNDS} rounds ...",
-        flush=True,
-    )
-    for _ in range(3):
-        fresh()
-    samples: dict[str, list[float]] = {
-        "full list page (1 company)": [],
-        "cockpit, computed": [],
-        "cockpit, from cache": [],
-        "same calls, raw, at once": [],
-    }
-    for _ in range(COCKPIT_ROUNDS):
-        samples["full list page (1 company)"].append(timed(list_page))
-        started = time.perf_counter()
-        fresh()
-        samples["cockpit, computed"].append((time.perf_counter() - started) * 1000)
-        samples["cockpit, from cache"].append(timed(cached))
-        samples["same calls, raw, at once"].append(raw_fanout(sandbox_url, seeded["api_keys"]))
-    per_view = count_upstream(log, 5, fresh)
-    per_cached_view = count_upstream(log, 5, cached)
-    median = {name: statistics.median(values) for name, values in samples.items()}
-    print(f"{'':28} {'median ms':>10} {'p95 ms':>10}")
-    for name, values in samples.items():
-        print(f"{name:28} {median[name]:10.1f} {p95(values):10.1f}")
-    ratio = median["cockpit, computed"] / median["full list page (1 company)"]
-    print(f"cockpit computed / list page {ratio:10.3f}   (target <= {TARGET_COCKPIT_RATIO:.1f})")
-    cached_ratio = median["cockpit, from cache"] / median["full list page (1 company)"]
-    print(f"cockpit cached / list page   {cached_ratio:10.3f}")
-    floor = median["same calls, raw, at once"]
-    print(
-        f"cockpit computed - raw calls {median['cockpit, computed'] - floor:10.1f} ms "
-        "(the dashboard's own part: parsing, figures, page)"
-    )
-    print(
-        f"upstream calls per computed cockpit: {per_view:.1f} ({per_view / COMPANIES:.1f} per company); from cache: {per_cached_view:.1f}"
     )
 
 
